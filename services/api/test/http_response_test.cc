@@ -1,0 +1,68 @@
+// Response heads: the headers every response must carry.
+#include <string>
+
+#include <gtest/gtest.h>
+
+extern "C" {
+#include "http_response.h"
+}
+
+namespace {
+
+http_response Base() {
+  http_response r{};
+  r.status = 200;
+  r.content_type = "application/json";
+  r.cache_control = CACHE_NO_STORE;
+  r.request_id = "rid";
+  r.date = "Thu, 26 Nov 2026 14:46:21 GMT";
+  r.keep_alive = 1;
+  r.content_length = 42;
+  return r;
+}
+
+std::string Format(const http_response& r) {
+  char buf[1024];
+  int n = http_format_head(&r, buf, sizeof(buf));
+  return n < 0 ? "<error>" : std::string(buf, static_cast<size_t>(n));
+}
+
+TEST(HttpResponse, CarriesTheMandatoryHeaders) {
+  std::string head = Format(Base());
+  EXPECT_EQ(head.rfind("HTTP/1.1 200 OK\r\n", 0), 0u);
+  for (const char* line :
+       {"Content-Length: 42\r\n", "Content-Type: application/json\r\n",
+        "Cache-Control: no-store\r\n", "X-Content-Type-Options: nosniff\r\n",
+        "X-Request-Id: rid\r\n", "Connection: keep-alive\r\n",
+        "Date: Thu, 26 Nov 2026 14:46:21 GMT\r\n"})
+    EXPECT_NE(head.find(line), std::string::npos) << line;
+  EXPECT_EQ(head.substr(head.size() - 4), "\r\n\r\n");
+}
+
+TEST(HttpResponse, OptionalHeadersOnlyWhenSet) {
+  http_response r = Base();
+  EXPECT_EQ(Format(r).find("Allow:"), std::string::npos);
+  r.status = 405;
+  r.allow = "GET, HEAD";
+  r.keep_alive = 0;
+  r.location = "../docs";
+  std::string head = Format(r);
+  EXPECT_EQ(head.rfind("HTTP/1.1 405 Method Not Allowed\r\n", 0), 0u);
+  EXPECT_NE(head.find("Allow: GET, HEAD\r\n"), std::string::npos);
+  EXPECT_NE(head.find("Location: ../docs\r\n"), std::string::npos);
+  EXPECT_NE(head.find("Connection: close\r\n"), std::string::npos);
+}
+
+TEST(HttpResponse, TooSmallBufferIsAnError) {
+  http_response r = Base();
+  char buf[40];
+  EXPECT_EQ(http_format_head(&r, buf, sizeof(buf)), -1);
+}
+
+TEST(HttpResponse, DateIsImfFixdate) {
+  char out[30];
+  http_format_date(0, out);
+  EXPECT_STREQ(out, "Thu, 01 Jan 1970 00:00:00 GMT");
+}
+
+}  // namespace

@@ -1,0 +1,113 @@
+// GET /openapi.json: the embedded template rendered with and without a
+// stage, and checked against the router so no route goes undocumented.
+#include <set>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "json_check.h"
+
+extern "C" {
+#include "app.h"
+#include "router.h"
+}
+
+namespace {
+
+Json RenderFor(const char* stage) {
+  api_config cfg{};
+  snprintf(cfg.stage, sizeof(cfg.stage), "%s", stage);
+  snprintf(cfg.environment, sizeof(cfg.environment), "test");
+  app a;
+  char error[256] = "";
+  EXPECT_EQ(app_init(&a, &cfg, error, sizeof(error)), 0) << error;
+  Json doc = ParseJson(a.openapi.data ? a.openapi.data : "");
+  app_free(&a);
+  return doc;
+}
+
+std::string ServerUrl(yajl_val doc) {
+  yajl_val servers = At(doc, {"servers"});
+  if (!servers || !YAJL_IS_ARRAY(servers) || servers->u.array.len != 1)
+    return "<bad servers>";
+  return Str(servers->u.array.values[0], {"url"});
+}
+
+TEST(OpenApi, IsVersion31) {
+  Json doc = RenderFor("");
+  ASSERT_TRUE(doc);
+  EXPECT_EQ(Str(doc.get(), {"openapi"}), "3.1.0");
+}
+
+TEST(OpenApi, ServerIsRootWithoutStage) {
+  Json doc = RenderFor("");
+  EXPECT_EQ(ServerUrl(doc.get()), "/");
+}
+
+TEST(OpenApi, ServerIsTheStageWhenSet) {
+  Json doc = RenderFor("prod");
+  EXPECT_EQ(ServerUrl(doc.get()), "/prod");
+}
+
+TEST(OpenApi, PathsNeverIncludeTheStage) {
+  Json doc = RenderFor("dev");
+  yajl_val paths = At(doc.get(), {"paths"});
+  ASSERT_TRUE(paths && YAJL_IS_OBJECT(paths));
+  for (size_t i = 0; i < paths->u.object.len; i++)
+    EXPECT_EQ(std::string(paths->u.object.keys[i]).find("/dev"),
+              std::string::npos);
+}
+
+TEST(OpenApi, DocumentsEveryRoute) {
+  Json doc = RenderFor("");
+  int count = 0;
+  const route* routes = router_routes(&count);
+  for (int i = 0; i < count; i++) {
+    std::string path = routes[i].path;
+    if (routes[i].is_prefix) path += "{asset}";
+    const char* method = routes[i].methods == METHODS_POST ? "post" : "get";
+    EXPECT_NE(At(doc.get(), {"paths", path.c_str(), method}), nullptr)
+        << method << " " << path;
+  }
+}
+
+TEST(OpenApi, V1RoutesNeedTheApiKeyAndPublicOnesDoNot) {
+  Json doc = RenderFor("");
+  EXPECT_EQ(Str(doc.get(), {"components", "securitySchemes", "api_key", "in"}),
+            "header");
+  EXPECT_EQ(
+      Str(doc.get(), {"components", "securitySchemes", "api_key", "name"}),
+      "x-api-key");
+  yajl_val paths = At(doc.get(), {"paths"});
+  for (size_t i = 0; i < paths->u.object.len; i++) {
+    std::string path = paths->u.object.keys[i];
+    yajl_val item = paths->u.object.values[i];
+    for (size_t m = 0; m < item->u.object.len; m++) {
+      yajl_val security = At(item->u.object.values[m], {"security"});
+      ASSERT_TRUE(security && YAJL_IS_ARRAY(security)) << path;
+      bool keyed = security->u.array.len == 1 &&
+                   At(security->u.array.values[0], {"api_key"}) != nullptr;
+      EXPECT_EQ(keyed, path.rfind("/v1/", 0) == 0) << path;
+    }
+  }
+}
+
+TEST(OpenApi, EchoDocumentsEveryErrorAsProblemJson) {
+  Json doc = RenderFor("");
+  for (const char* status : {"400", "413", "415", "422"}) {
+    std::string ref = Str(doc.get(), {"paths", "/v1/echo", "post", "responses",
+                                      status, "$ref"});
+    EXPECT_EQ(ref.rfind("#/components/responses/", 0), 0u) << status;
+    std::string name = ref.substr(std::string("#/components/responses/").size());
+    EXPECT_NE(At(doc.get(), {"components", "responses", name.c_str(), "content",
+                             "application/problem+json"}),
+              nullptr)
+        << status;
+  }
+  EXPECT_EQ(At(doc.get(), {"components", "schemas", "EchoRequest",
+                           "additionalProperties"})
+                ->type,
+            yajl_t_false);
+}
+
+}  // namespace
