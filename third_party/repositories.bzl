@@ -7,6 +7,7 @@ files, and the C dependencies are unpacked from the distfiles cache that
 """
 
 load("//third_party:pinned_source.bzl", "pinned_source")
+load("//third_party:source_pins.bzl", "source_pins")
 
 def api_dependencies():
     """Declares every external repository. Call once, from WORKSPACE."""
@@ -54,3 +55,6 @@ def api_dependencies():
         package = "swagger-ui-dist",
         build_file = "//third_party:swagger_ui.BUILD",
     )
+
+    # The same pins as Starlark data, for the image's SBOM.
+    source_pins(name = "pins")
