@@ -7,6 +7,7 @@ files, and the C dependencies are unpacked from the distfiles cache that
 """
 
 load("//third_party:pinned_source.bzl", "pinned_source")
+load("//third_party:python_tools.bzl", "python_tools")
 load("//third_party:source_pins.bzl", "source_pins")
 
 def api_dependencies():
@@ -58,3 +59,14 @@ def api_dependencies():
 
     # The same pins as Starlark data, for the image's SBOM.
     source_pins(name = "pins")
+
+    # Python check tools from the bootstrap virtualenv (tools/deps/python-*.txt).
+    python_tools(
+        name = "pytools",
+        tools = [
+            "python",
+            "checkov",
+            "moto_server",
+            "zizmor",
+        ],
+    )
