@@ -1,0 +1,15 @@
+terraform {
+  required_version = ">= 1.10.0, < 2.0.0"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 5.80.0, < 6.0.0"
+    }
+  }
+
+  # Partial configuration: `init -backend-config=<env>.s3.tfbackend` fills it
+  # in (bucket, key, region, dynamodb_table, use_lockfile). Nothing here names
+  # an account.
+  backend "s3" {}
+}

@@ -1,0 +1,199 @@
+# GitHub Actions' way into this account: the OIDC provider and the roles its
+# workflows assume. Each role trusts tokens for exactly one git ref of one
+# repository, with the audience pinned to sts.amazonaws.com:
+#   deploy      - deploy_ref (refs/heads/dev in dev, refs/tags/v* in prod):
+#                 push the image to this account's repository, register a task
+#                 definition, update the one service, pass its two roles;
+#   ecr_reader  - ecr_reader_ref (refs/tags/v*, dev only): read the repository,
+#                 so the release job copies the image proven in dev to prod.
+# Policies name resource ARNs; the only "*" resources are the two actions AWS
+# cannot scope: ecs:RegisterTaskDefinition and ecr:GetAuthorizationToken.
+
+locals {
+  issuer   = "token.actions.githubusercontent.com"
+  audience = "sts.amazonaws.com"
+
+  provider_arn = var.create_provider ? one(aws_iam_openid_connect_provider.github[*].arn) : one(data.aws_iam_openid_connect_provider.github[*].arn)
+
+  subject_base = replace(replace(var.subject_format, "{org}", var.github_org), "{repo}", var.github_repo)
+
+  cluster_suffix_from = ":cluster/"
+  task_arns           = "${replace(var.ecs_cluster_arn, local.cluster_suffix_from, ":task/")}/*"
+  instance_arns       = "${replace(var.ecs_cluster_arn, local.cluster_suffix_from, ":container-instance/")}/*"
+
+  ecr_pull_actions = [
+    "ecr:BatchCheckLayerAvailability",
+    "ecr:BatchGetImage",
+    "ecr:DescribeImages",
+    "ecr:GetDownloadUrlForLayer",
+  ]
+}
+
+resource "aws_iam_openid_connect_provider" "github" {
+  count = var.create_provider ? 1 : 0
+
+  url             = "https://${local.issuer}"
+  client_id_list  = [local.audience]
+  thumbprint_list = var.thumbprints
+
+  tags = var.tags
+}
+
+data "aws_iam_openid_connect_provider" "github" {
+  count = var.create_provider ? 0 : 1
+
+  url = "https://${local.issuer}"
+}
+
+# ------------------------------------------------------------ deploy role
+
+data "aws_iam_policy_document" "deploy_trust" {
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [local.provider_arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.issuer}:aud"
+      values   = [local.audience]
+    }
+
+    # StringEquals for one branch, StringLike only for a tag pattern.
+    condition {
+      test     = strcontains(var.deploy_ref, "*") ? "StringLike" : "StringEquals"
+      variable = "${local.issuer}:sub"
+      values   = [replace(local.subject_base, "{ref}", var.deploy_ref)]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "deploy" {
+  statement {
+    sid = "PushToTheRepository"
+    actions = concat(local.ecr_pull_actions, [
+      "ecr:CompleteLayerUpload",
+      "ecr:InitiateLayerUpload",
+      "ecr:PutImage",
+      "ecr:UploadLayerPart",
+    ])
+    resources = [var.ecr_repository_arn]
+  }
+
+  statement {
+    sid = "RegistryLogin"
+    # Supports no resource-level permission.
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid = "RegisterTaskDefinitions"
+    # Supports no resource-level permission.
+    actions   = ["ecs:RegisterTaskDefinition"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "UpdateTheService"
+    actions   = ["ecs:DescribeServices", "ecs:UpdateService"]
+    resources = [var.ecs_service_arn]
+  }
+
+  statement {
+    sid       = "AuditTheTasks"
+    actions   = ["ecs:DescribeTasks", "ecs:ListTasks"]
+    resources = [local.task_arns, local.instance_arns]
+  }
+
+  statement {
+    sid       = "PassTheTaskRoles"
+    actions   = ["iam:PassRole"]
+    resources = var.passable_role_arns
+
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PassedToService"
+      values   = ["ecs-tasks.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "deploy" {
+  name                 = "${var.name}-github-deploy"
+  description          = "GitHub Actions of ${var.github_org}/${var.github_repo} at ${var.deploy_ref}: deploy ${var.task_definition_family}"
+  assume_role_policy   = data.aws_iam_policy_document.deploy_trust.json
+  max_session_duration = var.max_session_duration
+
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy" "deploy" {
+  name   = "deploy-${var.task_definition_family}"
+  role   = aws_iam_role.deploy.id
+  policy = data.aws_iam_policy_document.deploy.json
+}
+
+# -------------------------------------------------------- ECR reader role
+
+data "aws_iam_policy_document" "ecr_reader_trust" {
+  count = var.ecr_reader_ref == null ? 0 : 1
+
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [local.provider_arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.issuer}:aud"
+      values   = [local.audience]
+    }
+
+    condition {
+      test     = strcontains(var.ecr_reader_ref, "*") ? "StringLike" : "StringEquals"
+      variable = "${local.issuer}:sub"
+      values   = [replace(local.subject_base, "{ref}", var.ecr_reader_ref)]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "ecr_reader" {
+  statement {
+    sid       = "ReadTheRepository"
+    actions   = local.ecr_pull_actions
+    resources = [var.ecr_repository_arn]
+  }
+
+  statement {
+    sid = "RegistryLogin"
+    # Supports no resource-level permission.
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role" "ecr_reader" {
+  count = var.ecr_reader_ref == null ? 0 : 1
+
+  name                 = "${var.name}-github-ecr-reader"
+  description          = "GitHub Actions of ${var.github_org}/${var.github_repo} at ${var.ecr_reader_ref}: read the image repository"
+  assume_role_policy   = data.aws_iam_policy_document.ecr_reader_trust[0].json
+  max_session_duration = var.max_session_duration
+
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy" "ecr_reader" {
+  count = var.ecr_reader_ref == null ? 0 : 1
+
+  name   = "read-ecr"
+  role   = aws_iam_role.ecr_reader[0].id
+  policy = data.aws_iam_policy_document.ecr_reader.json
+}

@@ -1,0 +1,132 @@
+variable "name" {
+  description = "Name prefix of the roles (e.g. civet-api-dev)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", var.name))
+    error_message = "name must be 3-32 characters of a-z, 0-9 and -, starting with a letter."
+  }
+}
+
+variable "github_org" {
+  description = "GitHub organisation or user that owns the repository."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$", var.github_org))
+    error_message = "github_org must be a GitHub account name."
+  }
+}
+
+variable "github_repo" {
+  description = "GitHub repository name (without the organisation)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._-]{1,100}$", var.github_repo))
+    error_message = "github_repo must be a GitHub repository name."
+  }
+}
+
+variable "subject_format" {
+  description = <<-EOT
+    Format of the token's sub claim for a ref, with the placeholders {org}, {repo}
+    and {ref}. GitHub's default is repo:{org}/{repo}:ref:{ref}. GitHub is changing
+    the default for new repositories (and any repository can customise it through
+    the OIDC sub claim API, e.g. to include repository and owner ids); set this to
+    what the repository's tokens carry, which the first failing AssumeRole's
+    CloudTrail event shows.
+  EOT
+  type        = string
+  default     = "repo:{org}/{repo}:ref:{ref}"
+
+  validation {
+    condition     = strcontains(var.subject_format, "{ref}") && !strcontains(replace(var.subject_format, "{ref}", ""), "*")
+    error_message = "subject_format must contain {ref} and no wildcard of its own."
+  }
+}
+
+variable "create_provider" {
+  description = "Create the account's GitHub OIDC provider (false when the account already has one)."
+  type        = bool
+  default     = true
+}
+
+variable "thumbprints" {
+  description = "Certificate thumbprints of the GitHub OIDC issuer (AWS no longer checks them for this issuer, the API still wants one)."
+  type        = list(string)
+  default     = ["6938fd4d98bab03faadb97b34396831e3780aea1", "1c58a3a8518e8759bf075b76b750d4f2df264fcd"]
+
+  validation {
+    condition     = length(var.thumbprints) >= 1 && alltrue([for t in var.thumbprints : can(regex("^[0-9a-f]{40}$", t))])
+    error_message = "thumbprints must be one or more 40-hex-digit SHA-1 thumbprints."
+  }
+}
+
+variable "deploy_ref" {
+  description = "The only git ref whose workflows may assume the deploy role: refs/heads/dev in dev, refs/tags/v* in prod."
+  type        = string
+
+  validation {
+    condition     = can(regex("^refs/(heads|tags)/[A-Za-z0-9._/-]+\\*?$", var.deploy_ref))
+    error_message = "deploy_ref must be one branch or tag ref (refs/heads/<name> or refs/tags/<prefix>*), never a bare wildcard."
+  }
+}
+
+variable "ecr_reader_ref" {
+  description = "Git ref allowed to assume the read-only ECR role (refs/tags/v*, so the release job can copy the proven image out of dev); null creates no such role (prod)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.ecr_reader_ref == null || can(regex("^refs/(heads|tags)/[A-Za-z0-9._/-]+\\*?$", var.ecr_reader_ref))
+    error_message = "ecr_reader_ref must be null or one branch or tag ref (refs/tags/v*)."
+  }
+}
+
+variable "ecr_repository_arn" {
+  description = "ARN of the account's ECR repository: the deploy role pushes to it, the reader role pulls from it."
+  type        = string
+}
+
+variable "ecs_cluster_arn" {
+  description = "ARN of the ECS cluster of the service."
+  type        = string
+}
+
+variable "ecs_service_arn" {
+  description = "ARN of the ECS service the deploy role may update."
+  type        = string
+}
+
+variable "task_definition_family" {
+  description = "Task definition family the deploy role registers revisions of."
+  type        = string
+}
+
+variable "passable_role_arns" {
+  description = "The task and task execution roles: the only roles the deploy role may pass, and only to ecs-tasks.amazonaws.com."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.passable_role_arns) >= 1 && alltrue([for a in var.passable_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[^*]+$", a))])
+    error_message = "passable_role_arns must be one or more IAM role ARNs without wildcards."
+  }
+}
+
+variable "max_session_duration" {
+  description = "Maximum session length of the roles, in seconds."
+  type        = number
+  default     = 3600
+
+  validation {
+    condition     = var.max_session_duration >= 900 && var.max_session_duration <= 3600
+    error_message = "max_session_duration must be 900-3600 seconds."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,212 @@
+"""Interfaces between the modules and the live trees hold.
+
+For every directory with .tf files under infra/ (one test case each):
+  - every module call's source is a directory of this repository, it passes
+    only variables that module declares and every one it requires;
+  - every var.X, local.X and module.X.Y it references exists;
+  - every variable has a description and a type, every output a description;
+For every module: versions.tf pins Terraform and the AWS provider, and its
+README.md names every input and output. For every live tree: terraform.tfvars
+sets only declared variables, and the required ones it leaves out are exactly
+those passed at plan time (account_id, app_version; none in bootstrap trees).
+
+Usage: interface_test.py [INFRA_DIR]   (default: infra)
+"""
+
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+import junit
+import tfconfig
+
+# Module call arguments that are not variables.
+META_ARGUMENTS = {"source", "version", "providers", "count", "for_each", "depends_on"}
+# Required live-tree variables CI passes with -var rather than tfvars.
+PASSED_AT_PLAN = {"live": {"account_id", "app_version"}, "bootstrap": {"account_id"}}
+
+
+def call_problems(dirpath, m, load):
+    """Problems of the module calls of model m in dirpath; load(dir) gives a model."""
+    problems = []
+    for name, body in sorted(m["modules"].items()):
+        source = tfconfig.first(body.get("source"))
+        if not isinstance(source, str) or not source.startswith("../"):
+            problems.append("module %s: source %r is not a local ../ path" % (name, source))
+            continue
+        target = (Path(dirpath) / source).resolve()
+        if not list(target.glob("*.tf")):
+            problems.append("module %s: %s has no .tf files" % (name, source))
+            continue
+        callee = load(target)
+        passed = set(tfconfig.strip_meta(body)) - META_ARGUMENTS
+        for arg in sorted(passed - set(callee["variables"])):
+            problems.append("module %s passes %s, which %s does not declare" % (name, arg, source))
+        for req in sorted(tfconfig.required_variables(callee) - passed):
+            problems.append("module %s does not pass %s, which %s requires" % (name, req, source))
+    return problems
+
+
+def reference_problems(dirpath, m, load):
+    """Problems of the var/local/module references of model m."""
+    problems = []
+    outputs = {}
+    for name, body in m["modules"].items():
+        source = tfconfig.first(body.get("source"))
+        if isinstance(source, str):
+            target = (Path(dirpath) / source).resolve()
+            if list(target.glob("*.tf")):
+                outputs[name] = set(load(target)["outputs"])
+    for filename, doc in sorted(m["files"].items()):
+        for kind, name, attr in sorted(tfconfig.references(doc), key=str):
+            if kind == "var" and name not in m["variables"]:
+                problems.append("%s: var.%s is not declared" % (filename, name))
+            elif kind == "local" and name not in m["locals"]:
+                problems.append("%s: local.%s is not defined" % (filename, name))
+            elif kind == "module":
+                if name not in m["modules"]:
+                    problems.append("%s: module.%s is not called" % (filename, name))
+                elif attr and name in outputs and attr not in outputs[name]:
+                    problems.append("%s: module.%s has no output %s" % (filename, name, attr))
+    return problems
+
+
+def declaration_problems(m):
+    """Variables without description/type, outputs without description."""
+    problems = []
+    for name, body in sorted(m["variables"].items()):
+        for key in ("description", "type"):
+            if not tfconfig.first(body.get(key)):
+                problems.append("variable %s has no %s" % (name, key))
+    for name, body in sorted(m["outputs"].items()):
+        if not tfconfig.first(body.get("description")):
+            problems.append("output %s has no description" % name)
+    return problems
+
+
+def versions_problems(m):
+    """Problems of a module's terraform block: pinned Terraform and AWS provider."""
+    problems = []
+    blocks = m["terraform"]
+    if not any(tfconfig.first(b.get("required_version")) for b in blocks):
+        problems.append("no required_version")
+    aws = None
+    for b in blocks:
+        for rp in b.get("required_providers", []):
+            aws = rp.get("aws", aws)
+    aws = tfconfig.first(aws) if aws is not None else None
+    if not isinstance(aws, dict) or aws.get("source") != "hashicorp/aws" or "<" not in str(aws.get("version", "")):
+        problems.append("aws provider not pinned to a hashicorp/aws range with an upper bound: %r" % (aws,))
+    return problems
+
+
+def readme_problems(dirpath, m):
+    """Inputs and outputs README.md does not mention as `name`."""
+    readme = Path(dirpath) / "README.md"
+    if not readme.is_file():
+        return ["no README.md"]
+    text = readme.read_text(encoding="utf-8")
+    missing = [n for n in sorted(set(m["variables"]) | set(m["outputs"])) if "`%s`" % n not in text]
+    return ["README.md does not document `%s`" % n for n in missing]
+
+
+def tfvars_problems(dirpath, m, passed_at_plan):
+    """terraform.tfvars sets only declared variables and every required one but those passed at plan."""
+    path = Path(dirpath) / "terraform.tfvars"
+    if not path.is_file():
+        return ["no terraform.tfvars"]
+    values = tfconfig.parse_text(path.read_text(encoding="utf-8"))
+    problems = ["terraform.tfvars sets undeclared %s" % k for k in sorted(set(values) - set(m["variables"]))]
+    unset = tfconfig.required_variables(m) - set(values)
+    if unset != passed_at_plan:
+        problems.append("required variables left to -var are %s, expected %s" % (sorted(unset), sorted(passed_at_plan)))
+    return problems
+
+
+class CheckItself(unittest.TestCase):
+    """The checks find what they are for, on small made-up configurations."""
+
+    def _model(self, text):
+        return tfconfig.model({"main.tf": tfconfig.parse_text(text)})
+
+    def test_undeclared_and_missing_arguments(self):
+        callee = self._model('variable "a" {\n  type = string\n}\nvariable "b" {\n  default = 1\n}\n')
+        caller = self._model('module "m" {\n  source = "../m"\n  c      = 1\n}\n')
+        with tempfile.TemporaryDirectory() as tmp:
+            (Path(tmp) / "m").mkdir()
+            (Path(tmp) / "m" / "main.tf").write_text("")
+            problems = call_problems(Path(tmp) / "live", caller, lambda _: callee)
+        self.assertEqual(problems, ["module m passes c, which ../m does not declare",
+                                    "module m does not pass a, which ../m requires"])
+
+    def test_dangling_references(self):
+        m = self._model('locals {\n  x = var.nope\n  y = local.gone\n}\n')
+        self.assertEqual(sorted(reference_problems(".", m, None)),
+                         ["main.tf: local.gone is not defined", "main.tf: var.nope is not declared"])
+
+    def test_prose_is_not_a_reference(self):
+        m = self._model('variable "v" {\n  description = "see var.other and module.x.y"\n  type = string\n}\n')
+        self.assertEqual(reference_problems(".", m, None), [])
+
+    def test_undocumented_declarations(self):
+        m = self._model('variable "v" {}\noutput "o" {\n  value = 1\n}\n')
+        self.assertEqual(declaration_problems(m), ["variable v has no description", "variable v has no type",
+                                                   "output o has no description"])
+
+
+class Cases(unittest.TestCase):
+    """Filled in by add_cases."""
+
+
+def add_cases(root):
+    """One case per directory and check."""
+    root = Path(root)
+    cache = {}
+
+    def load(path):
+        key = Path(path).resolve()
+        if key not in cache:
+            cache[key] = tfconfig.load_dir(key)
+        return cache[key]
+
+    dirs = tfconfig.module_dirs(root)
+    if not dirs:
+        raise SystemExit("no .tf files under %s" % root)
+    for d in dirs:
+        rel = str(d.relative_to(root.parent))
+        is_module = "modules" in d.relative_to(root).parts
+
+        def calls(self, d=d):
+            self.assertEqual(call_problems(d, load(d), load), [])
+
+        def refs(self, d=d):
+            self.assertEqual(reference_problems(d, load(d), load), [])
+
+        def decls(self, d=d):
+            self.assertEqual(declaration_problems(load(d)), [])
+
+        setattr(Cases, "test_module_calls:" + rel, calls)
+        setattr(Cases, "test_references:" + rel, refs)
+        setattr(Cases, "test_declarations:" + rel, decls)
+        if is_module:
+            def versions(self, d=d):
+                self.assertEqual(versions_problems(load(d)), [])
+
+            def readme(self, d=d):
+                self.assertEqual(readme_problems(d, load(d)), [])
+
+            setattr(Cases, "test_versions:" + rel, versions)
+            setattr(Cases, "test_readme:" + rel, readme)
+        else:
+            kind = "bootstrap" if d.name == "bootstrap" else "live"
+
+            def tfvars(self, d=d, kind=kind):
+                self.assertEqual(tfvars_problems(d, load(d), PASSED_AT_PLAN[kind]), [])
+
+            setattr(Cases, "test_tfvars:" + rel, tfvars)
+
+
+if __name__ == "__main__":
+    add_cases(sys.argv[1] if len(sys.argv) > 1 else "infra")
+    sys.exit(junit.main(__name__))

@@ -1,0 +1,451 @@
+"""Policy tests on the parsed HCL of infra/: what must hold in both accounts.
+
+Each test reads literals from the parsed configuration (hcl2) and says what
+it checks in its docstring. Where a value is computed (a trust condition's
+sub claim), the test checks the inputs the computation uses in both trees.
+
+Usage: policy_test.py [INFRA_DIR]   (default: infra)
+"""
+
+import json
+import re
+import sys
+import unittest
+from pathlib import Path
+
+import junit
+import tfconfig
+from tfconfig import first
+
+ROOT = Path("infra")
+ENVS = ("dev", "prod")
+PUBLIC_ROUTES = {("GET", "/health"), ("GET", "/docs"), ("GET", "/docs/{proxy+}"), ("GET", "/openapi.json")}
+KEYED_ROUTES = {("ANY", "/{proxy+}")}
+UNSCOPABLE_ACTIONS = {"ecs:RegisterTaskDefinition", "ecr:GetAuthorizationToken"}
+_CACHE = {}
+
+
+def load(rel):
+    """The model of infra/<rel>, parsed once."""
+    if rel not in _CACHE:
+        _CACHE[rel] = tfconfig.load_dir(ROOT / rel)
+    return _CACHE[rel]
+
+
+def tfvars(rel):
+    """The parsed terraform.tfvars of infra/<rel>."""
+    return hcl_values(ROOT / rel / "terraform.tfvars")
+
+
+def hcl_values(path):
+    """{name: value} of an attributes-only HCL file (tfvars, tfbackend)."""
+    parsed = tfconfig.parse_text(Path(path).read_text(encoding="utf-8"))
+    return {k: first(v) for k, v in parsed.items()}
+
+
+def resources(m, rtype):
+    """{name: body} of the resources of one type in a model."""
+    return {name: body for (t, name), body in m["resources"].items() if t == rtype}
+
+
+def all_models():
+    """(rel, model) of every directory with .tf files."""
+    for d in tfconfig.module_dirs(ROOT):
+        rel = str(d.relative_to(ROOT))
+        yield rel, load(rel)
+
+
+def statements(doc_body):
+    """Statement blocks of an aws_iam_policy_document, dynamic ones included."""
+    out = list(doc_body.get("statement", []))
+    for dyn in doc_body.get("dynamic", []):
+        for content in dyn.get("statement", {}).get("content", []):
+            out.append(content)
+    return out
+
+
+def resolved_strings(value, m):
+    """Strings of a value, with each referenced local's strings added."""
+    found = list(tfconfig.strings(value))
+    for kind, name, _ in tfconfig.references(value):
+        if kind == "local" and name in m["locals"]:
+            found.extend(tfconfig.strings(m["locals"][name]))
+    return found
+
+
+def route_table(m):
+    """{(method, path): (api_key_required, authorization)} of an API module."""
+    res = resources(m, "aws_api_gateway_resource")
+
+    def path_of(ref):
+        match = re.fullmatch(r"\$\{aws_api_gateway_resource\.(\w+)\.id\}", ref)
+        if not match:
+            return ""
+        body = res[match.group(1)]
+        return path_of(first(body["parent_id"])) + "/" + first(body["path_part"])
+
+    routes = {}
+    for body in resources(m, "aws_api_gateway_method").values():
+        key = (first(body["http_method"]), path_of(first(body["resource_id"])))
+        routes[key] = (first(body.get("api_key_required", [False])), first(body["authorization"]))
+    return routes
+
+
+class CheckItself(unittest.TestCase):
+    """route_table resolves nested paths and api keys on a made-up API."""
+
+    def test_route_table(self):
+        m = tfconfig.model({"main.tf": tfconfig.parse_text("""
+resource "aws_api_gateway_resource" "a" {
+  parent_id = aws_api_gateway_rest_api.this.root_resource_id
+  path_part = "docs"
+}
+resource "aws_api_gateway_resource" "b" {
+  parent_id = aws_api_gateway_resource.a.id
+  path_part = "{proxy+}"
+}
+resource "aws_api_gateway_method" "m" {
+  resource_id      = aws_api_gateway_resource.b.id
+  http_method      = "GET"
+  authorization    = "NONE"
+  api_key_required = true
+}
+""")})
+        self.assertEqual(route_table(m), {("GET", "/docs/{proxy+}"): (True, "NONE")})
+
+
+class LiveTrees(unittest.TestCase):
+    """infra/live/{dev,prod}: thin, identical but for values, digest from release.json."""
+
+    def test_backend_block_is_empty_s3(self):
+        """backend "s3" {} with no attribute: <env>.s3.tfbackend fills it in."""
+        for env in ENVS:
+            backends = [b for t in load("live/" + env)["terraform"] for b in t.get("backend", [])]
+            self.assertEqual(len(backends), 1, env)
+            self.assertEqual(list(backends[0]), ["s3"], env)
+            self.assertEqual(tfconfig.strip_meta(backends[0]["s3"]), {}, env)
+
+    def test_tfbackend_files(self):
+        """<env>.s3.tfbackend sets bucket, key, region, dynamodb_table and use_lockfile = true."""
+        for env in ENVS:
+            values = hcl_values(ROOT / "live" / env / (env + ".s3.tfbackend"))
+            for key in ("bucket", "key", "region", "dynamodb_table"):
+                self.assertTrue(values.get(key), "%s.s3.tfbackend: %s" % (env, key))
+            self.assertIs(values.get("use_lockfile"), True, env)
+            boot = tfvars("live/%s/bootstrap" % env)
+            self.assertEqual(values["bucket"], boot["bucket_name"], env)
+            self.assertEqual(values["dynamodb_table"], boot["lock_table_name"], env)
+            self.assertEqual(values["region"], boot["region"], env)
+
+    def test_bootstrap_trees_keep_local_state(self):
+        """The state backend is applied with local state: no backend block there."""
+        for env in ENVS:
+            for t in load("live/%s/bootstrap" % env)["terraform"]:
+                self.assertNotIn("backend", t)
+
+    def test_trees_differ_only_in_values(self):
+        """dev and prod have byte-identical .tf files; only tfvars and tfbackend differ."""
+        for sub in ("", "bootstrap"):
+            dev = sorted(p.name for p in (ROOT / "live/dev" / sub).glob("*.tf"))
+            prod = sorted(p.name for p in (ROOT / "live/prod" / sub).glob("*.tf"))
+            self.assertEqual(dev, prod)
+            for name in dev:
+                self.assertEqual((ROOT / "live/dev" / sub / name).read_bytes(),
+                                 (ROOT / "live/prod" / sub / name).read_bytes(), name)
+
+    def test_trees_call_modules_only(self):
+        """No resource or data block in a live tree; every module is one of infra/modules."""
+        for rel in ("live/dev", "live/prod", "live/dev/bootstrap", "live/prod/bootstrap"):
+            m = load(rel)
+            self.assertEqual(m["resources"], {}, rel)
+            self.assertEqual(m["data"], {}, rel)
+            for name, body in m["modules"].items():
+                self.assertRegex(first(body["source"]), r"^(\.\./)+modules/\w+$", name)
+
+    def test_provider_pins_the_account(self):
+        """provider "aws" has allowed_account_ids = [var.account_id]."""
+        for rel in ("live/dev", "live/prod", "live/dev/bootstrap", "live/prod/bootstrap"):
+            providers = load(rel)["providers"]
+            self.assertEqual(len(providers), 1, rel)
+            self.assertEqual(first(providers[0]["aws"]["allowed_account_ids"]), ["${var.account_id}"], rel)
+
+    def test_digest_comes_from_release_json(self):
+        """One jsondecode(file(release.json)); the ECS module's digest is local.release.image_digest."""
+        release = json.loads((ROOT / "live/release.json").read_text())
+        self.assertEqual(set(release), {"service", "image_digest", "sbom_sha256"})
+        self.assertRegex(release["image_digest"], r"^sha256:[0-9a-f]{64}$")
+        for env in ENVS:
+            m = load("live/" + env)
+            self.assertEqual(first(m["locals"]["release"]), '${jsondecode(file("${path.module}/../release.json"))}')
+            text = "".join((ROOT / "live" / env / p).read_text() for p in ("main.tf", "variables.tf", "outputs.tf"))
+            self.assertEqual(text.count('release.json")'), 1, env)
+            self.assertEqual(first(m["modules"]["ecs_service"]["image_digest"]), "${local.release.image_digest}")
+            for name in m["variables"]:
+                self.assertNotIn("digest", name, "%s: a variable must not carry the digest" % env)
+                self.assertNotIn("image", name, "%s: a variable must not carry the image" % env)
+
+    def test_app_version_is_passed_by_ci(self):
+        """APP_VERSION comes from var.app_version, which has no default."""
+        for env in ENVS:
+            m = load("live/" + env)
+            self.assertNotIn("default", m["variables"]["app_version"])
+            self.assertEqual(first(m["modules"]["ecs_service"]["app_version"]), "${var.app_version}")
+            self.assertNotIn("app_version", tfvars("live/" + env))
+
+
+class Compute(unittest.TestCase):
+    """ECS and the NLB: image by digest, hardened container, nothing public."""
+
+    def test_image_by_digest_never_a_tag(self):
+        """The container image is repository_url@image_digest; the digest is validated as sha256."""
+        m = load("modules/ecs_service")
+        self.assertEqual(first(m["locals"]["image"]), "${var.repository_url}@${var.image_digest}")
+        containers = first(resources(m, "aws_ecs_task_definition")["this"]["container_definitions"])
+        self.assertIn("'image': '${local.image}'", containers)
+        validation = first(m["variables"]["image_digest"]["validation"][0]["condition"])
+        self.assertIn("^sha256:[0-9a-f]{64}$", validation)
+
+    def test_container_hardening_and_environment(self):
+        """Non-root, read-only root fs, the binary's health check, awslogs, stop timeout, injected env."""
+        m = load("modules/ecs_service")
+        containers = first(resources(m, "aws_ecs_task_definition")["this"]["container_definitions"])
+        for needle in ("'user': '65532:65532'", "'readonlyRootFilesystem': True",
+                       "'command': ['CMD', '/app/api', '--healthcheck']", "'logDriver': 'awslogs'",
+                       "'stopTimeout': '${var.stop_timeout}'", "'privileged': False"):
+            self.assertIn(needle, containers)
+        for env in ("API_STAGE", "APP_ENV", "APP_VERSION", "IMAGE_DIGEST"):
+            self.assertIn("'name': '%s'" % env, containers)
+        log_group = resources(m, "aws_cloudwatch_log_group")["this"]
+        self.assertIn("retention_in_days", log_group)
+        self.assertIn("kms_key_id", log_group)
+
+    def test_no_public_ip_anywhere(self):
+        """Services in private subnets with assign_public_ip = false; no IGW, NAT, EIP, public subnet."""
+        for rel, m in all_models():
+            for (rtype, name), body in m["resources"].items():
+                self.assertNotIn(rtype, ("aws_internet_gateway", "aws_nat_gateway", "aws_eip",
+                                         "aws_egress_only_internet_gateway"), rel)
+                if rtype == "aws_ecs_service":
+                    self.assertIs(first(first(body["network_configuration"])["assign_public_ip"]), False)
+                if rtype == "aws_subnet":
+                    self.assertIs(first(body["map_public_ip_on_launch"]), False)
+
+    def test_service_deployment_safety(self):
+        """Circuit breaker with rollback; grace period >= 120 s by default and by validation; insights on."""
+        m = load("modules/ecs_service")
+        svc = resources(m, "aws_ecs_service")["this"]
+        cb = first(svc["deployment_circuit_breaker"])
+        self.assertIs(first(cb["enable"]), True)
+        self.assertIs(first(cb["rollback"]), True)
+        grace = m["variables"]["health_check_grace_period_seconds"]
+        self.assertGreaterEqual(first(grace["default"]), 120)
+        self.assertIn(">= 120", first(grace["validation"][0]["condition"]))
+        cluster = resources(m, "aws_ecs_cluster")["this"]
+        self.assertEqual(tfconfig.strip_meta(first(cluster["setting"])), {"name": ["containerInsights"], "value": ["enabled"]})
+
+    def test_tasks_admit_only_the_nlb(self):
+        """The tasks' only ingress rule names the NLB's security group, no CIDR."""
+        m = load("modules/ecs_service")
+        rules = resources(m, "aws_vpc_security_group_ingress_rule")
+        self.assertEqual(len(rules), 1)
+        rule = list(rules.values())[0]
+        self.assertEqual(first(rule["referenced_security_group_id"]), "${var.nlb_security_group_id}")
+        self.assertFalse({"cidr_ipv4", "cidr_ipv6", "prefix_list_id"} & set(rule))
+        self.assertEqual(resources(m, "aws_security_group_rule"), {})
+
+    def test_nlb_internal_ip_targets_http_health(self):
+        """Internal NLB with deletion protection and access logs; ip targets; HTTP /health; short drain."""
+        m = load("modules/nlb")
+        lb = resources(m, "aws_lb")["this"]
+        self.assertIs(first(lb["internal"]), True)
+        self.assertEqual(first(lb["load_balancer_type"]), "network")
+        self.assertIs(first(lb["enable_deletion_protection"]), True)
+        self.assertIs(first(first(lb["access_logs"])["enabled"]), True)
+        tg = resources(m, "aws_lb_target_group")["this"]
+        self.assertEqual(first(tg["target_type"]), "ip")
+        hc = first(tg["health_check"])
+        self.assertEqual(first(hc["protocol"]), "HTTP")
+        self.assertEqual(first(m["variables"]["health_check_path"]["default"]), "/health")
+        self.assertLessEqual(first(m["variables"]["deregistration_delay"]["default"]), 30)
+
+
+class ApiGateway(unittest.TestCase):
+    """Routes, keys, the deployment trigger and logs of the REST API."""
+
+    def test_public_routes_are_exactly_four(self):
+        """Without an API key: GET /health, /docs, /docs/{proxy+}, /openapi.json, nothing else."""
+        routes = route_table(load("modules/api_gateway"))
+        self.assertEqual({r for r, (key, _) in routes.items() if key is not True}, PUBLIC_ROUTES)
+
+    def test_api_key_required_on_proxy_only(self):
+        """api_key_required = true on ANY /{proxy+} and on no other method."""
+        routes = route_table(load("modules/api_gateway"))
+        self.assertEqual({r for r, (key, _) in routes.items() if key is True}, KEYED_ROUTES)
+
+    def test_integrations_proxy_through_the_vpc_link(self):
+        """Each method has an HTTP_PROXY integration over the VPC Link sending X-Request-Id."""
+        m = load("modules/api_gateway")
+        methods = resources(m, "aws_api_gateway_method")
+        integrations = resources(m, "aws_api_gateway_integration")
+        self.assertEqual(set(integrations), set(methods))
+        header = m["locals"]["request_id_header"]
+        self.assertEqual(first(header), {"integration.request.header.X-Request-Id": "context.requestId"})
+        self.assertIn("local.request_id_header", first(m["locals"]["proxy_parameters"]))
+        for name, body in integrations.items():
+            self.assertEqual(first(body["type"]), "HTTP_PROXY", name)
+            self.assertEqual(first(body["connection_type"]), "VPC_LINK", name)
+            self.assertEqual(first(body["http_method"]), "${aws_api_gateway_method.%s.http_method}" % name)
+            self.assertIn(first(body["request_parameters"]), ("${local.request_id_header}", "${local.proxy_parameters}"), name)
+
+    def test_deployment_triggers_cover_every_route(self):
+        """The triggers hash names every resource, method and integration; create_before_destroy."""
+        m = load("modules/api_gateway")
+        dep = resources(m, "aws_api_gateway_deployment")["this"]
+        trigger = first(first(dep["triggers"])["redeployment"])
+        for rtype in ("aws_api_gateway_resource", "aws_api_gateway_method", "aws_api_gateway_integration"):
+            for name in resources(m, rtype):
+                self.assertRegex(trigger, r"\$\{%s\.%s\}" % (rtype, name))
+        self.assertIs(first(first(dep["lifecycle"])["create_before_destroy"]), True)
+
+    def test_stage_logs_and_usage_plan(self):
+        """JSON access logs with both request ids, execution logs, CloudWatch role, usage plan with rate, burst, daily quota."""
+        m = load("modules/api_gateway")
+        fmt = first(m["locals"]["access_log_format"])
+        self.assertIn("$context.requestId", fmt)
+        self.assertIn("$context.extendedRequestId", fmt)
+        stage = resources(m, "aws_api_gateway_stage")["this"]
+        self.assertEqual(first(first(stage["access_log_settings"])["format"]), "${local.access_log_format}")
+        settings = first(resources(m, "aws_api_gateway_method_settings")["all"]["settings"])
+        self.assertEqual(first(settings["logging_level"]), "${var.execution_logging_level}")
+        self.assertIn("cloudwatch_role_arn", resources(m, "aws_api_gateway_account")["this"])
+        plan = resources(m, "aws_api_gateway_usage_plan")["this"]
+        self.assertEqual(set(tfconfig.strip_meta(first(plan["throttle_settings"]))), {"rate_limit", "burst_limit"})
+        self.assertEqual(first(first(plan["quota_settings"])["period"]), "DAY")
+        self.assertIn("this", resources(m, "aws_api_gateway_usage_plan_key"))
+
+
+class Iam(unittest.TestCase):
+    """Trust of the GitHub roles and least privilege everywhere."""
+
+    def test_trust_conditions(self):
+        """aud pinned to sts.amazonaws.com; sub from the format and the one ref each role trusts."""
+        m = load("modules/github_oidc")
+        self.assertEqual(first(m["locals"]["audience"]), "sts.amazonaws.com")
+        self.assertEqual(first(m["locals"]["issuer"]), "token.actions.githubusercontent.com")
+        for doc, ref in (("deploy_trust", "deploy_ref"), ("ecr_reader_trust", "ecr_reader_ref")):
+            (stmt,) = statements(m["data"][("aws_iam_policy_document", doc)])
+            self.assertEqual(first(stmt["actions"]), ["sts:AssumeRoleWithWebIdentity"])
+            self.assertEqual(first(first(stmt["principals"])["type"]), "Federated")
+            conds = {first(c["variable"]): c for c in stmt["condition"]}
+            self.assertEqual(set(conds), {"${local.issuer}:aud", "${local.issuer}:sub"})
+            aud = conds["${local.issuer}:aud"]
+            self.assertEqual((first(aud["test"]), first(aud["values"])), ("StringEquals", ["${local.audience}"]))
+            sub = conds["${local.issuer}:sub"]
+            self.assertIn("var.%s" % ref, first(sub["values"])[0])
+            self.assertIn('strcontains(var.%s,"*") ? "StringLike" : "StringEquals"' % ref, first(sub["test"]))
+
+    def test_each_account_trusts_its_refs_only(self):
+        """dev deploys from refs/heads/dev, prod from refs/tags/v*; only dev has the tag-trusting ECR reader."""
+        dev, prod = tfvars("live/dev"), tfvars("live/prod")
+        self.assertEqual(dev["deploy_ref"], "refs/heads/dev")
+        self.assertEqual(prod["deploy_ref"], "refs/tags/v*")
+        self.assertEqual(dev["ecr_reader_ref"], "refs/tags/v*")
+        self.assertIsNone(prod.get("ecr_reader_ref"))
+        m = load("modules/github_oidc")
+        self.assertEqual(first(m["variables"]["subject_format"]["default"]), "repo:{org}/{repo}:ref:{ref}")
+
+    def test_no_wildcard_action_anywhere(self):
+        """No IAM or key policy action contains *, and no NotAction is used."""
+        pattern = re.compile(r"^\*$|^[a-z0-9-]+:[A-Za-z0-9]*\*")
+        for rel, m in all_models():
+            for (dtype, name), body in m["data"].items():
+                if dtype != "aws_iam_policy_document":
+                    continue
+                for stmt in statements(body):
+                    self.assertNotIn("not_actions", stmt, "%s %s" % (rel, name))
+                    for action in resolved_strings(stmt.get("actions"), m):
+                        for piece in re.findall(r"[\w*:-]+", action):
+                            self.assertIsNone(pattern.match(piece), "%s %s: %s" % (rel, name, action))
+            for filename, doc in m["files"].items():
+                for s in tfconfig.strings(doc):
+                    self.assertNotRegex(s, r"""['"](Action|NotAction)['"]""", "%s/%s: a policy outside aws_iam_policy_document" % (rel, filename))
+
+    def test_star_resource_only_for_unscopable_actions(self):
+        """Outside key policies, resources = ["*"] only for ecs:RegisterTaskDefinition and ecr:GetAuthorizationToken."""
+        for rel, m in all_models():
+            if rel == "modules/kms_key":
+                continue  # in a key policy "*" is the key itself
+            for (dtype, name), body in m["data"].items():
+                if dtype != "aws_iam_policy_document":
+                    continue
+                for stmt in statements(body):
+                    if "*" in (first(stmt.get("resources")) or []):
+                        self.assertEqual(first(stmt.get("effect", ["Allow"])), "Allow")
+                        actions = set(first(stmt["actions"]))
+                        self.assertTrue(actions <= UNSCOPABLE_ACTIONS, "%s %s: %s on *" % (rel, name, actions))
+
+    def test_pass_role_only_task_roles_to_ecs_tasks(self):
+        """iam:PassRole only on the task and execution roles, only to ecs-tasks.amazonaws.com."""
+        m = load("modules/github_oidc")
+        passing = [s for s in statements(m["data"][("aws_iam_policy_document", "deploy")])
+                   if "iam:PassRole" in first(s["actions"])]
+        self.assertEqual(len(passing), 1)
+        stmt = passing[0]
+        self.assertEqual(first(stmt["actions"]), ["iam:PassRole"])
+        self.assertEqual(first(stmt["resources"]), "${var.passable_role_arns}")
+        cond = first(stmt["condition"])
+        self.assertEqual((first(cond["test"]), first(cond["variable"]), first(cond["values"])),
+                         ("StringEquals", "iam:PassedToService", ["ecs-tasks.amazonaws.com"]))
+        for env in ENVS:
+            call = load("live/" + env)["modules"]["github_oidc"]
+            self.assertEqual(first(call["passable_role_arns"]),
+                             ["${module.ecs_service.task_role_arn}", "${module.ecs_service.execution_role_arn}"])
+
+
+class Storage(unittest.TestCase):
+    """ECR, the network and the state backend."""
+
+    def test_ecr_repository(self):
+        """IMMUTABLE tags, scan on push, KMS; the lifecycle policy only expires untagged images."""
+        m = load("modules/ecr")
+        repo = resources(m, "aws_ecr_repository")["this"]
+        self.assertEqual(first(repo["image_tag_mutability"]), "IMMUTABLE")
+        self.assertIs(first(first(repo["image_scanning_configuration"])["scan_on_push"]), True)
+        self.assertEqual(first(first(repo["encryption_configuration"])["encryption_type"]), "KMS")
+        policy = first(resources(m, "aws_ecr_lifecycle_policy")["this"]["policy"])
+        self.assertEqual(re.findall(r"'tagStatus': '(\w+)'", policy), ["untagged"])
+
+    def test_network(self):
+        """Default SG closed; ECR api/dkr and logs interface endpoints, S3 gateway; flow logs; >= 2 AZs."""
+        m = load("modules/network")
+        default_sg = resources(m, "aws_default_security_group")["this"]
+        self.assertFalse({"ingress", "egress"} & set(default_sg))
+        self.assertEqual(first(m["locals"]["interface_endpoints"]), "${toset(['ecr.api', 'ecr.dkr', 'logs'])}")
+        s3 = resources(m, "aws_vpc_endpoint")["s3"]
+        self.assertEqual(first(s3["vpc_endpoint_type"]), "Gateway")
+        self.assertIn("this", resources(m, "aws_flow_log"))
+        self.assertIn("length(var.azs) >= 2", first(m["variables"]["azs"]["validation"][0]["condition"]))
+
+    def test_state_backend(self):
+        """Versioned, KMS-encrypted, private, TLS-only bucket; lock table with PITR and encryption."""
+        m = load("modules/state_backend")
+        self.assertEqual(first(first(resources(m, "aws_s3_bucket_versioning")["state"]["versioning_configuration"])["status"]), "Enabled")
+        sse = first(first(resources(m, "aws_s3_bucket_server_side_encryption_configuration")["state"]["rule"])["apply_server_side_encryption_by_default"])
+        self.assertEqual(first(sse["sse_algorithm"]), "aws:kms")
+        pab = resources(m, "aws_s3_bucket_public_access_block")["state"]
+        for key in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"):
+            self.assertIs(first(pab[key]), True, key)
+        (deny,) = statements(m["data"][("aws_iam_policy_document", "state")])
+        self.assertEqual(first(deny["effect"]), "Deny")
+        cond = first(deny["condition"])
+        self.assertEqual((first(cond["variable"]), first(cond["values"])), ("aws:SecureTransport", ["false"]))
+        table = resources(m, "aws_dynamodb_table")["lock"]
+        self.assertIs(first(first(table["point_in_time_recovery"])["enabled"]), True)
+        self.assertIs(first(first(table["server_side_encryption"])["enabled"]), True)
+        self.assertEqual(first(table["hash_key"]), "LockID")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1:
+        ROOT = Path(sys.argv[1])
+    sys.exit(junit.main(__name__))

@@ -1,0 +1,298 @@
+#!/usr/bin/python3
+"""audit: is one image digest everywhere it should be?
+
+Compares the digest recorded in git (infra/live/release.json) with what the
+dev and prod registries serve and with the digests ECS reports for the tasks
+running in both accounts (describe-tasks containers[].imageDigest). Prints a
+table (or JSON with --json) and exits 1 naming every source that differs.
+
+Every source is optional, so an auditor can check just the record and the
+registries locally, or add either account's ECS service. Registries are read
+with skopeo (the digest is the sha256 of the manifest bytes served), ECS with
+the aws CLI. Python standard library only; run with /usr/bin/python3.
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+PROG = "audit"
+DIGEST_RE = re.compile(r"^sha256:[0-9a-f]{64}$")
+REPO_RE = re.compile(
+    r"^(localhost|[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)"
+    r"(:[0-9]{1,5})?/[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$"
+)
+TAG_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$")
+NOT_FOUND_RE = re.compile(r"manifest unknown|name unknown", re.IGNORECASE)
+
+# Row statuses. Only MATCH is good.
+MATCH, DIFFERS, MISSING, ERROR = "match", "DIFFERS", "MISSING", "ERROR"
+
+
+class AuditError(Exception):
+    """A source could not be read (the row says ERROR, the audit fails)."""
+
+
+def default_record():
+    here = os.path.dirname(os.path.realpath(__file__))
+    return os.path.join(here, "..", "..", "infra", "live", "release.json")
+
+
+def shown_path(path):
+    """path relative to the working directory when inside it, else absolute."""
+    rel = os.path.relpath(path)
+    return os.path.normpath(os.path.abspath(path)) if rel.startswith("..") else rel
+
+
+def require(command, package):
+    if shutil.which(command) is None:
+        sys.exit(f"{PROG}: error: '{command}' not found: apt-get install {package} "
+                 "(tools/bootstrap installs tools/deps/debian-packages-release.txt)")
+
+
+def is_loopback(repo):
+    host = repo.split("/", 1)[0].split(":", 1)[0]
+    return host == "localhost" or re.match(r"^127\.\d+\.\d+\.\d+$", host) is not None
+
+
+# ------------------------------------------------------------------ sources
+
+def read_record(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            record = json.load(f)
+    except (OSError, ValueError) as e:
+        raise AuditError(f"cannot read {path}: {e}") from e
+    digest = record.get("image_digest") if isinstance(record, dict) else None
+    if not isinstance(digest, str) or not DIGEST_RE.match(digest):
+        raise AuditError(f"{path}: image_digest {digest!r} is not sha256:<64 hex>")
+    return digest
+
+
+def registry_digest(ref, insecure):
+    """sha256 of the manifest bytes docker://ref serves; None if absent."""
+    cmd = ["skopeo", "inspect", "--raw", "--retry-times", "2",
+           f"--tls-verify={'false' if insecure else 'true'}", f"docker://{ref}"]
+    proc = subprocess.run(cmd, capture_output=True, check=False)
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip()
+        if NOT_FOUND_RE.search(err):
+            return None
+        raise AuditError(err.splitlines()[-1] if err else f"skopeo exited {proc.returncode}")
+    return "sha256:" + hashlib.sha256(proc.stdout).hexdigest()
+
+
+def aws_json(aws_args, *args):
+    cmd = ["aws", *aws_args, "--output", "json", *args]
+    proc = subprocess.run(cmd, capture_output=True, check=False, text=True)
+    if proc.returncode != 0:
+        err = proc.stderr.strip()
+        raise AuditError(err.splitlines()[-1] if err else f"aws exited {proc.returncode}")
+    try:
+        return json.loads(proc.stdout or "{}")
+    except ValueError as e:
+        raise AuditError(f"aws {' '.join(args[:2])}: not JSON: {e}") from e
+
+
+def running_task_digests(aws_args, cluster, service, container):
+    """[(task id, digest or None)] for the service's RUNNING tasks."""
+    listed = aws_json(aws_args, "ecs", "list-tasks", "--cluster", cluster,
+                      "--service-name", service, "--desired-status", "RUNNING")
+    arns = listed.get("taskArns", [])
+    rows = []
+    for i in range(0, len(arns), 100):  # describe-tasks takes 100 at most
+        described = aws_json(aws_args, "ecs", "describe-tasks", "--cluster", cluster,
+                             "--tasks", *arns[i:i + 100])
+        for task in described.get("tasks", []):
+            task_id = task.get("taskArn", "?").rsplit("/", 1)[-1]
+            digests = [c.get("imageDigest") for c in task.get("containers", [])
+                       if container is None or c.get("name") == container]
+            rows.append((task_id, digests[0] if len(digests) == 1 else None))
+    return rows
+
+
+# ------------------------------------------------------------------- logic
+
+def row(source, location, digest=None, status=None, detail=""):
+    return {"source": source, "location": location, "digest": digest,
+            "status": status, "detail": detail}
+
+
+def judge(rows, expected):
+    """Sets each row's status against `expected` (rows with a status keep it)."""
+    for r in rows:
+        if r["status"] is not None:
+            continue
+        if r["digest"] is None:
+            r["status"] = MISSING
+        elif r["digest"] == expected:
+            r["status"] = MATCH
+        else:
+            r["status"] = DIFFERS
+    return rows
+
+
+def report(rows, expected, expected_from):
+    bad = [r for r in rows if r["status"] != MATCH]
+    return {
+        "expected_digest": expected,
+        "expected_from": expected_from,
+        "ok": not bad and bool(rows),
+        "sources": rows,
+        "differing": sorted({r["source"] for r in bad}),
+    }
+
+
+def table(result):
+    headers = ("SOURCE", "LOCATION", "DIGEST", "STATUS")
+    lines = [(r["source"], r["location"], r["digest"] or "-",
+              r["status"] + (f" ({r['detail']})" if r["detail"] else ""))
+             for r in result["sources"]]
+    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(headers)]
+    out = [f"expected {result['expected_digest'] or '-'} (from {result['expected_from']})"]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths[:-1]) + "  {}"
+    out.append(fmt.format(*headers))
+    out.extend(fmt.format(*line) for line in lines)
+    out.append("OK: every source has the expected digest" if result["ok"]
+               else "FAIL: differs: " + ", ".join(result["differing"]))
+    return "\n".join(out)
+
+
+# -------------------------------------------------------------------- main
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(
+        prog=PROG,
+        description="Compare the recorded image digest with both registries and the "
+                    "tasks running in both accounts. Every source is optional.",
+        epilog="Exit: 0 every source has the expected digest, 1 a source differs, is "
+               "missing or cannot be read (each named), 2 bad usage.")
+    p.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    p.add_argument("--json-out", metavar="FILE", help="also write the JSON to FILE")
+    p.add_argument("--record", metavar="FILE",
+                   help="release record (default: infra/live/release.json of this checkout)")
+    p.add_argument("--no-record", action="store_true", help="do not read the release record")
+    p.add_argument("--expect-digest", metavar="D",
+                   help="the digest to expect when there is no record (else the record's)")
+    p.add_argument("--insecure", action="store_true",
+                   help="plain HTTP to the registries (loopback registries only)")
+    p.add_argument("--tag", metavar="TAG",
+                   help="check the digest REPO:TAG points to (the git SHA) rather than "
+                        "that REPO@<expected digest> exists")
+    p.add_argument("--container", default="api", metavar="NAME",
+                   help="container whose imageDigest counts (default api)")
+    for env in ("dev", "prod"):
+        p.add_argument(f"--{env}-repo", metavar="REPO", help=f"{env} registry repository, host[:port]/name")
+        p.add_argument(f"--{env}-cluster", metavar="C", help=f"{env} ECS cluster")
+        p.add_argument(f"--{env}-service", metavar="S", help=f"{env} ECS service")
+        p.add_argument(f"--{env}-profile", metavar="P", help=f"aws --profile for {env}")
+        p.add_argument(f"--{env}-endpoint-url", metavar="URL", help=f"aws --endpoint-url for {env}")
+        p.add_argument(f"--{env}-region", metavar="R", help=f"aws --region for {env}")
+    a = p.parse_args(argv)
+
+    def bad(msg):
+        p.error(msg)
+
+    if a.record and a.no_record:
+        bad("--record and --no-record exclude each other")
+    if a.expect_digest and not DIGEST_RE.match(a.expect_digest):
+        bad(f"--expect-digest {a.expect_digest!r} is not sha256:<64 hex>")
+    if a.tag and not TAG_RE.match(a.tag):
+        bad(f"--tag {a.tag!r} is not a valid tag")
+    for env in ("dev", "prod"):
+        repo = getattr(a, f"{env}_repo")
+        if repo and not REPO_RE.match(repo):
+            bad(f"--{env}-repo {repo!r} is not host[:port]/name (no tag, no digest, no scheme)")
+        if repo and a.insecure and not is_loopback(repo):
+            bad(f"--insecure is for loopback registries only, not {repo!r}")
+        cluster, service = getattr(a, f"{env}_cluster"), getattr(a, f"{env}_service")
+        if bool(cluster) != bool(service):
+            bad(f"--{env}-cluster and --{env}-service go together")
+    return a
+
+
+def collect(a):
+    """(rows, expected, expected_from) from every source the flags name."""
+    rows, expected, expected_from = [], a.expect_digest, "--expect-digest"
+    if not a.no_record:
+        path = a.record or default_record()
+        try:
+            digest = read_record(path)
+            rows.append(row("record", a.record or shown_path(path), digest))
+            if expected is None:
+                expected, expected_from = digest, "record"
+        except AuditError as e:
+            rows.append(row("record", a.record or path, None, ERROR, str(e)))
+
+    registries = [(env, getattr(a, f"{env}_repo")) for env in ("dev", "prod")]
+    for env, repo in registries:
+        if not repo:
+            continue
+        require("skopeo", "skopeo")
+        ref = f"{repo}:{a.tag}" if a.tag else (f"{repo}@{expected}" if expected else None)
+        if ref is None:
+            rows.append(row(f"{env}-registry", repo, None, ERROR,
+                            "nothing to look up: give --tag, a record or --expect-digest"))
+            continue
+        try:
+            rows.append(row(f"{env}-registry", ref, registry_digest(ref, a.insecure)))
+        except AuditError as e:
+            rows.append(row(f"{env}-registry", ref, None, ERROR, str(e)))
+
+    for env in ("dev", "prod"):
+        cluster, service = getattr(a, f"{env}_cluster"), getattr(a, f"{env}_service")
+        if not cluster:
+            continue
+        require("aws", "awscli")
+        aws_args = []
+        for opt in ("profile", "endpoint_url", "region"):
+            value = getattr(a, f"{env}_{opt}")
+            if value:
+                aws_args += [f"--{opt.replace('_', '-')}", value]
+        where = f"{cluster}/{service}"
+        try:
+            tasks = running_task_digests(aws_args, cluster, service, a.container)
+        except AuditError as e:
+            rows.append(row(f"{env}-tasks", where, None, ERROR, str(e)))
+            continue
+        if not tasks:
+            rows.append(row(f"{env}-tasks", where, None, MISSING, "no RUNNING task"))
+        for task_id, digest in tasks:
+            rows.append(row(f"{env}-tasks", f"{where} task {task_id}", digest, None,
+                            "" if digest else "no imageDigest reported"))
+
+    if expected is None:  # no record, no --expect-digest: the first digest seen
+        first = next((r for r in rows if r["digest"]), None)
+        if first:
+            expected, expected_from = first["digest"], first["source"]
+    return judge(rows, expected), expected, expected_from
+
+
+def main(argv):
+    a = parse_args(argv)
+    rows, expected, expected_from = collect(a)
+    if not rows:
+        print(f"{PROG}: nothing to audit: name a record, a registry or an ECS service (see --help)",
+              file=sys.stderr)
+        return 2
+    result = report(rows, expected, expected_from)
+    text = json.dumps(result, indent=2)
+    if a.json_out:
+        with open(a.json_out, "w", encoding="utf-8") as f:
+            f.write(text + "\n")
+    print(text if a.json else table(result))
+    if not result["ok"]:
+        print(f"{PROG}: error: differs from {expected or 'any digest'} ({expected_from}): "
+              + ", ".join(f"{r['source']} {r['location']} [{r['status']}]"
+                          for r in rows if r["status"] != MATCH), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
