@@ -6,6 +6,7 @@ files, and the C dependencies are unpacked from the distfiles cache that
 `tools/bootstrap` fills (see pinned_source.bzl).
 """
 
+load("//third_party:go_tools.bzl", "go_tools")
 load("//third_party:pinned_source.bzl", "pinned_source")
 load("//third_party:python_tools.bzl", "python_tools")
 load("//third_party:source_pins.bzl", "source_pins")
@@ -69,4 +70,10 @@ def api_dependencies():
             "moto_server",
             "zizmor",
         ],
+    )
+
+    # Go check tools from the bootstrap Go bin directory (tools/deps/go-tools.txt).
+    go_tools(
+        name = "gotools",
+        tools = ["actionlint"],
     )

@@ -21,7 +21,7 @@ ROOT = Path("infra")
 ENVS = ("dev", "prod")
 PUBLIC_ROUTES = {("GET", "/health"), ("GET", "/docs"), ("GET", "/docs/{proxy+}"), ("GET", "/openapi.json")}
 KEYED_ROUTES = {("ANY", "/{proxy+}")}
-UNSCOPABLE_ACTIONS = {"ecs:RegisterTaskDefinition", "ecr:GetAuthorizationToken"}
+UNSCOPABLE_ACTIONS = {"ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecr:GetAuthorizationToken"}
 _CACHE = {}
 
 
@@ -371,7 +371,7 @@ class Iam(unittest.TestCase):
                     self.assertNotRegex(s, r"""['"](Action|NotAction)['"]""", "%s/%s: a policy outside aws_iam_policy_document" % (rel, filename))
 
     def test_star_resource_only_for_unscopable_actions(self):
-        """Outside key policies, resources = ["*"] only for ecs:RegisterTaskDefinition and ecr:GetAuthorizationToken."""
+        """Outside key policies, resources = ["*"] only for the actions AWS cannot scope (UNSCOPABLE_ACTIONS)."""
         for rel, m in all_models():
             if rel == "modules/kms_key":
                 continue  # in a key policy "*" is the key itself

@@ -6,8 +6,10 @@
 #                 definition, update the one service, pass its two roles;
 #   ecr_reader  - ecr_reader_ref (refs/tags/v*, dev only): read the repository,
 #                 so the release job copies the image proven in dev to prod.
-# Policies name resource ARNs; the only "*" resources are the two actions AWS
-# cannot scope: ecs:RegisterTaskDefinition and ecr:GetAuthorizationToken.
+# Policies name resource ARNs; the only "*" resources are the actions AWS
+# cannot scope: ecs:RegisterTaskDefinition, ecs:DescribeTaskDefinition (the
+# deploy reads the running revision as its template) and
+# ecr:GetAuthorizationToken.
 
 locals {
   issuer   = "token.actions.githubusercontent.com"
@@ -91,9 +93,9 @@ data "aws_iam_policy_document" "deploy" {
   }
 
   statement {
-    sid = "RegisterTaskDefinitions"
-    # Supports no resource-level permission.
-    actions   = ["ecs:RegisterTaskDefinition"]
+    sid = "TaskDefinitions"
+    # Neither supports resource-level permissions.
+    actions   = ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"]
     resources = ["*"]
   }
 

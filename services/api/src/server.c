@@ -23,8 +23,10 @@
 #include "handlers.h"
 #include "listener.h"
 #include "router.h"
+#include "url.h"
 
 #define MAX_HEADER_BYTES "16384"
+#define MAX_PATH_BYTES 16384 /* a path cannot be longer than the head */
 
 /* The only state that changes while serving: what a graceful stop needs. */
 struct traffic {
@@ -46,10 +48,8 @@ struct api_server {
 static int serve_request(struct api_server *server,
                          struct mg_connection *conn);
 
-static int route(struct exchange *x, const struct route *r)
+static int route(struct exchange *x, const struct route *r, const char *path)
 {
-    const char *path = x->ri->local_uri;
-
     switch (r->id) {
     case ROUTE_HEALTH: return handle_health(x);
     case ROUTE_DOCS_PAGE: return handle_docs_page(x);
@@ -74,6 +74,7 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
 
 static int serve_request(struct api_server *server, struct mg_connection *conn)
 {
+    char path[MAX_PATH_BYTES];
     struct exchange x;
     struct route_match match;
     struct problem p = {0};
@@ -84,7 +85,13 @@ static int serve_request(struct api_server *server, struct mg_connection *conn)
         x.keep_alive = 0;
         return exchange_fail(&x, 431, "too many request headers");
     }
-    match = router_match(x.ri->request_method, x.ri->local_uri);
+    /* CivetWeb runs with decode_url=no: the path is decoded here, strictly
+     * (no %00, no malformed escape), so what is routed is what was sent. */
+    if (url_decode_path(x.ri->local_uri, path, sizeof(path)) != 0) {
+        exchange_discard_body(&x);
+        return exchange_fail(&x, 400, "the path has a malformed or NUL escape");
+    }
+    match = router_match(x.ri->request_method, path);
     if (match.status != 0) {
         exchange_discard_body(&x);
         p.status = match.status;
@@ -95,7 +102,7 @@ static int serve_request(struct api_server *server, struct mg_connection *conn)
     }
     if (match.route->methods != METHODS_POST)
         exchange_discard_body(&x);
-    return route(&x, match.route);
+    return route(&x, match.route, path);
 }
 
 /* Errors found by CivetWeb before any handler runs. The connection is
@@ -113,9 +120,11 @@ static int on_http_error(struct mg_connection *conn, int status,
     if (status == 413)
         return exchange_fail(&x, 431, "request headers larger than "
                                       MAX_HEADER_BYTES " bytes"), 0;
+    /* Everything CivetWeb rejects here is the client's request (an unknown
+     * HTTP version is its 505): bad input is never a 5xx of ours. */
     if (status >= 400 && status < 500)
         return exchange_fail(&x, status, "the request could not be parsed"), 0;
-    return exchange_fail(&x, status, NULL), 0;
+    return exchange_fail(&x, 400, "the request could not be parsed"), 0;
 }
 
 static void *on_init_thread(const struct mg_context *ctx, int thread_type)
@@ -151,7 +160,7 @@ static int start_civetweb(struct api_server *s, const char *listen_spec,
         "request_timeout_ms", "10000",
         "tcp_nodelay", "1",
         "max_request_size", MAX_HEADER_BYTES,
-        "decode_url", "yes",
+        "decode_url", "no", /* see serve_request() */
         NULL,
     };
     struct mg_callbacks callbacks = {

@@ -1,0 +1,60 @@
+"""Repository rule `go_tools`: the pinned Go check tools, for Bazel.
+
+Why it exists: checks such as actionlint are Go programs pinned in
+`tools/deps/go-tools.txt` and installed by `tools/bootstrap` (`go install`)
+into the cache's `civet-api/go/bin` (never the repository). This rule exposes
+them as labels, so tests name them as `data` and run them from their runfiles
+instead of hoping they are on PATH. It never installs anything: a missing tool
+fails, when run, with the command that installs it.
+"""
+
+_DOC = """Exposes binaries of the bootstrap Go bin directory as `@<name>//:<tool>`.
+
+The directory is `${XDG_CACHE_HOME:-$HOME/.cache}/civet-api/go/bin`. Each name
+in `tools` becomes a wrapper script that execs `go/bin/<tool>`.
+
+Example (`third_party/repositories.bzl`):
+
+```starlark
+go_tools(name = "gotools", tools = ["actionlint"])
+```
+
+then `data = ["@gotools//:actionlint"]` and `$(rootpath @gotools//:actionlint)`.
+"""
+
+def _bin_dir(rctx):
+    env = rctx.os.environ
+    cache = env.get("XDG_CACHE_HOME") or env.get("HOME", "") + "/.cache"
+    return cache + "/civet-api/go/bin"
+
+def _go_tools_impl(rctx):
+    bin_dir = _bin_dir(rctx)
+    root = rctx.path(Label("//:WORKSPACE")).dirname
+    build = ['package(default_visibility = ["//visibility:public"])', ""]
+    for tool in rctx.attr.tools:
+        # A wrapper, not a symlink: the binary is looked up when run, so a
+        # later `go install` needs no re-run of this rule, and a missing one
+        # fails saying how to fix it.
+        rctx.file(tool, """#!/bin/sh
+tool='%s/%s'
+if [ ! -x "$tool" ]; then
+  echo "$tool not found: run tools/bootstrap in %s (it installs tools/deps/go-tools.txt)" >&2
+  exit 127
+fi
+exec "$tool" "$@"
+""" % (bin_dir, tool, root), executable = True)
+        build.append('exports_files(["%s"])' % tool)
+    rctx.file("WORKSPACE", 'workspace(name = "%s")\n' % rctx.name)
+    rctx.file("BUILD.bazel", "\n".join(build) + "\n")
+
+go_tools = repository_rule(
+    implementation = _go_tools_impl,
+    doc = _DOC,
+    attrs = {
+        "tools": attr.string_list(
+            mandatory = True,
+            doc = "Binaries of the bootstrap Go bin directory to expose (`actionlint`, …).",
+        ),
+    },
+    environ = ["XDG_CACHE_HOME", "HOME"],
+)

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# audit.sh: the audit step of a deploy: tools/release/audit.py over the record,
+# the account's registry and running tasks (and, in a release, dev's registry
+# read with the read-only role), printed and appended to the run summary.
+set -euo pipefail
+PROG="audit"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=tools/ci/lib.sh
+source "${ROOT}/tools/ci/lib.sh"
+
+usage() {
+  cat <<'USAGE'
+Usage: audit.sh --account dev|prod --repo REPO --cluster C --service S --profile P
+                [--dev-repo REPO] [--summary FILE] [--json-out FILE]
+
+Runs tools/release/audit.py with the record, REPO and the tasks of C/S in the
+account (aws --profile P); with --dev-repo (a prod release), dev's registry too.
+  --summary FILE   append the table to FILE (default: $GITHUB_STEP_SUMMARY if set)
+  --json-out FILE  also write the audit as JSON
+  -h, --help       this text
+Exit: audit.py's: 0 one digest everywhere, 1 a source differs or is missing.
+USAGE
+}
+
+main() {
+  local account="" repo="" cluster="" service="" profile="" dev_repo="" json=""
+  local summary="${GITHUB_STEP_SUMMARY:-}" rc=0 out fence='```'
+  local -a args
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --account) account="$(need_value "$@")"; shift ;;
+      --repo) repo="$(need_value "$@")"; shift ;;
+      --cluster) cluster="$(need_value "$@")"; shift ;;
+      --service) service="$(need_value "$@")"; shift ;;
+      --profile) profile="$(need_value "$@")"; shift ;;
+      --dev-repo) dev_repo="$(need_value "$@")"; shift ;;
+      --summary) summary="$(need_value "$@")"; shift ;;
+      --json-out) json="$(need_value "$@")"; shift ;;
+      -h | --help) usage; return 0 ;;
+      *) usage_error "unknown argument '$1'" ;;
+    esac
+    shift
+  done
+  [[ ${account} == dev || ${account} == prod ]] || usage_error "--account must be dev or prod"
+  [[ -n ${repo} && -n ${cluster} && -n ${service} && -n ${profile} ]] ||
+    usage_error "--repo, --cluster, --service and --profile are required"
+  [[ -z ${dev_repo} || ${account} == prod ]] || usage_error "--dev-repo is for a prod audit"
+  args=("--${account}-repo" "${repo}" "--${account}-cluster" "${cluster}"
+    "--${account}-service" "${service}" "--${account}-profile" "${profile}")
+  [[ -n ${dev_repo} ]] && args+=(--dev-repo "${dev_repo}")
+  [[ -n ${json} ]] && args+=(--json-out "${json}")
+  out="$("${ROOT}/tools/release/audit.py" "${args[@]}")" || rc=$?
+  printf '%s\n' "${out}"
+  if [[ -n ${summary} ]]; then
+    {
+      printf '### Audit (%s)\n\n%s\n%s\n%s\n' "${account}" "${fence}" "${out}" "${fence}"
+      [[ ${rc} -eq 0 ]] || printf '\naudit.py exit status %d (see the log for each failing source)\n' "${rc}"
+    } >>"${summary}"
+  fi
+  return "${rc}"
+}
+
+main "$@"

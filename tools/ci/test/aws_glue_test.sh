@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# assume-role, ecr-login and current-taskdef with stub curl (the runner's
+# token service), aws and skopeo: the right calls in the right order, the
+# profile written, secrets masked, and clear failures.
+
+# The stubs' bodies are shell code for the stubs, not for this script:
+# shellcheck disable=SC2016
+set -euo pipefail
+# Under Bazel the test runs as tools/ci/<name>, beside the glue in runfiles.
+if [[ -n ${TEST_SRCDIR:-} ]]; then
+  CI="${TEST_SRCDIR}/${TEST_WORKSPACE}/tools/ci"
+else
+  CI="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+fi
+# shellcheck source=tools/ci/test/lib.sh
+source "${CI}/test/lib.sh"
+command -v jq >/dev/null || { echo "jq not found: apt-get install jq" >&2; exit 1; }
+T="$(mktemp -d "${TEST_TMPDIR:-/tmp}/aws.XXXXXX")"
+STUBS="${T}/bin"
+LOG="${T}/calls.log"
+export LOG
+
+stub curl 'echo "curl $*" >>"$LOG"; [[ $* == *"audience=sts.amazonaws.com"* ]] || exit 22; echo "{\"value\":\"the-oidc-token\"}"'
+# aws stub: records each call; answers sts, ecr and ecs; `configure set` writes
+# "profile key value" lines to $AWS_SHARED_CREDENTIALS_FILE.
+stub aws '
+echo "aws $*" >>"$LOG"
+args=" $* "
+case "${args}" in
+  *" sts assume-role-with-web-identity "*)
+    [[ ${args} == *" --web-identity-token the-oidc-token "* ]] || { echo "AccessDenied" >&2; exit 254; }
+    [[ ${args} == *":role/denied "* ]] && { echo "AccessDenied" >&2; exit 254; }
+    printf "AKIAEXAMPLE\tsecret-key\tsession-token\n" ;;
+  *" configure set "*)
+    shift 2 # configure set --profile P KEY VALUE
+    echo "$2 $3 $4" >>"$AWS_SHARED_CREDENTIALS_FILE" ;;
+  *" ecr get-login-password "*) echo the-password ;;
+  *" ecs describe-services "*) echo "arn:aws:ecs:eu-west-1:111111111111:task-definition/api:7" ;;
+  *" ecs describe-task-definition "*) echo "{\"family\": \"api\"}" ;;
+  *) echo "unexpected aws call: $*" >&2; exit 1 ;;
+esac'
+stub skopeo 'echo "skopeo $* $(cat)" >>"$LOG"'
+export PATH="${STUBS}:${PATH}"
+
+role=arn:aws:iam::111111111111:role/civet-api-dev-github-deploy
+export RUNNER_TEMP="${T}/runner" GITHUB_ENV="${T}/github_env" GITHUB_ACTIONS=true
+unset AWS_SHARED_CREDENTIALS_FILE AWS_CONFIG_FILE
+export ACTIONS_ID_TOKEN_REQUEST_URL="https://token.invalid/?x=1" ACTIONS_ID_TOKEN_REQUEST_TOKEN=bearer
+
+expect 0 "assume-role writes the profile" "${CI}/assume-role.sh" --role-arn "${role}" --profile dev --region eu-west-1
+creds="${RUNNER_TEMP}/aws/credentials"
+check "session token in profile dev" grep -qx "dev aws_session_token session-token" "${creds}"
+check "region in profile dev" grep -qx "dev region eu-west-1" "${creds}"
+expect_output "::add-mask::secret-key" "the secret key is masked"
+expect_output "::add-mask::session-token" "the session token is masked"
+check "credentials file exported to later steps" grep -qx "AWS_SHARED_CREDENTIALS_FILE=${creds}" "${GITHUB_ENV}"
+check "sts called with the role" grep -q -- "--role-arn ${role} " "${LOG}"
+
+expect 1 "assume-role: the role refuses" "${CI}/assume-role.sh" --role-arn arn:aws:iam::111111111111:role/denied --profile dev --region eu-west-1
+expect_output "trust policy" "the refusal points at the trust policy"
+expect 2 "assume-role: empty role (secret not set)" "${CI}/assume-role.sh" --role-arn "" --profile dev --region eu-west-1
+expect 2 "assume-role: not a role ARN" "${CI}/assume-role.sh" --role-arn arn:aws:iam::1:user/x --profile dev --region eu-west-1
+expect 2 "assume-role: no region (variable not set)" "${CI}/assume-role.sh" --role-arn "${role}" --profile dev --region ""
+ACTIONS_ID_TOKEN_REQUEST_URL="" expect 1 "assume-role without id-token: write" "${CI}/assume-role.sh" --role-arn "${role}" --profile dev --region eu-west-1
+expect_output "id-token: write" "the failure names the missing permission"
+
+: >"${LOG}"
+repo=111111111111.dkr.ecr.eu-west-1.amazonaws.com/api
+expect 0 "ecr-login" "${CI}/ecr-login.sh" --repo "${repo}" --profile dev
+check "get-login-password with the profile and the repo's region" \
+  grep -qx "aws ecr get-login-password --profile dev --region eu-west-1" "${LOG}"
+check "skopeo login to the registry host with the password on stdin" \
+  grep -qx "skopeo login --username AWS --password-stdin 111111111111.dkr.ecr.eu-west-1.amazonaws.com the-password" "${LOG}"
+expect 2 "ecr-login: not an ECR repository" "${CI}/ecr-login.sh" --repo registry.example/api --profile dev
+
+: >"${LOG}"
+expect 0 "current-taskdef" "${CI}/current-taskdef.sh" --cluster c --service s --profile dev --out "${T}/td.json"
+check "task definition written" grep -q '"family": "api"' "${T}/td.json"
+check "the service's current revision is described" \
+  grep -q "describe-task-definition --task-definition arn:aws:ecs:eu-west-1:111111111111:task-definition/api:7" "${LOG}"
+finish

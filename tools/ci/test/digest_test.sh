@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# record-digest, check-built-digest and guard-digest against a release record,
+# a build's digest file and a stub skopeo serving known manifest bytes.
+set -euo pipefail
+# Under Bazel the test runs as tools/ci/<name>, beside the glue in runfiles.
+if [[ -n ${TEST_SRCDIR:-} ]]; then
+  CI="${TEST_SRCDIR}/${TEST_WORKSPACE}/tools/ci"
+else
+  CI="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+fi
+# shellcheck source=tools/ci/test/lib.sh
+source "${CI}/test/lib.sh"
+T="$(mktemp -d "${TEST_TMPDIR:-/tmp}/digest.XXXXXX")"
+STUBS="${T}/bin"
+
+manifest='{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}'
+good="sha256:$(printf '%s' "${manifest}" | sha256sum | cut -d' ' -f1)"
+other="sha256:$(printf 'other' | sha256sum | cut -d' ' -f1)"
+printf '{"service": "api", "image_digest": "%s", "sbom_sha256": "x"}\n' "${good}" >"${T}/release.json"
+printf '{"image_digest": "sha256:ABC"}\n' >"${T}/bad.json"
+
+expect 0 "record-digest prints the recorded digest" "${CI}/record-digest.sh" --record "${T}/release.json"
+check "record-digest prints exactly the digest" test "${OUT}" = "${good}"
+expect 1 "record-digest refuses a malformed digest" "${CI}/record-digest.sh" --record "${T}/bad.json"
+expect 1 "record-digest: missing record" "${CI}/record-digest.sh" --record "${T}/none.json"
+
+printf '%s\n' "${good}" >"${T}/image.digest"
+expect 0 "check-built-digest: equal" "${CI}/check-built-digest.sh" --digest-file "${T}/image.digest" --record "${T}/release.json"
+printf '%s\n' "${other}" >"${T}/image.digest"
+expect 1 "check-built-digest: different" "${CI}/check-built-digest.sh" --digest-file "${T}/image.digest" --record "${T}/release.json"
+expect_output "bazel run //tools/release:record" "check-built-digest says how to fix it"
+expect 1 "check-built-digest: no build" "${CI}/check-built-digest.sh" --digest-file "${T}/none" --record "${T}/release.json"
+
+# skopeo stub: serves MANIFEST at docker://dev.example/api@<good>, fails otherwise;
+# SKOPEO_LIE=1 serves other bytes (a registry answering with the wrong manifest).
+stub skopeo "
+[[ \$1 == inspect && \$2 == --raw ]] || exit 64
+for a in \"\$@\"; do ref=\$a; done
+if [[ \${SKOPEO_LIE:-0} == 1 ]]; then printf other; exit 0; fi
+[[ \${ref} == docker://dev.example/api@${good} ]] || { echo 'manifest unknown' >&2; exit 1; }
+printf '%s' '${manifest}'"
+export PATH="${STUBS}:${PATH}"
+expect 0 "guard-digest: present (digest from the record)" "${CI}/guard-digest.sh" --repo dev.example/api --record "${T}/release.json"
+expect 1 "guard-digest: absent" "${CI}/guard-digest.sh" --repo dev.example/api --digest "${other}"
+expect_output "not found" "guard-digest names the missing manifest"
+SKOPEO_LIE=1 expect 1 "guard-digest: bytes that do not hash to the digest" "${CI}/guard-digest.sh" --repo dev.example/api --digest "${good}"
+expect 2 "guard-digest: a tag is not a digest" "${CI}/guard-digest.sh" --repo dev.example/api --digest latest
+expect 2 "guard-digest: repo with a digest" "${CI}/guard-digest.sh" --repo "dev.example/api@${good}"
+finish
