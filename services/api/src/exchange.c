@@ -62,13 +62,15 @@ void exchange_begin(struct exchange *x, struct mg_connection *conn,
                  strcmp(x->ri->request_method, "HEAD") == 0;
     x->draining = draining;
     x->keep_alive = draining != NULL && client_wants_keep_alive(x);
+    if (request_id_from_headers(exchange_header(x, "X-Request-Id"),
+                                exchange_header(x, "X-Amzn-Trace-Id"),
+                                x->request_id))
+        return;
     /* getrandom() only fails before the kernel's pool is seeded, long
      * before a server accepts traffic; zeros still make a valid id. */
     if (getrandom(random, sizeof(random), 0) != (ssize_t)sizeof(random))
         memset(random, 0, sizeof(random));
-    request_id_choose(exchange_header(x, "X-Request-Id"),
-                      exchange_header(x, "X-Amzn-Trace-Id"), random,
-                      x->request_id);
+    request_id_generate(random, x->request_id);
 }
 
 const char *exchange_header(const struct exchange *x, const char *name)

@@ -5,8 +5,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <yajl/yajl_version.h>
-
 #include "docs.h"
 #include "echo.h"
 #include "health.h"
@@ -50,13 +48,6 @@ int handle_docs_asset(struct exchange *x, const char *name)
         return exchange_send(x, 308, "text/plain", CACHE_NO_STORE, "", 0,
                              &redirect);
     return send_asset(x, name);
-}
-
-static void format_yajl_version(char out[16])
-{
-    int v = yajl_version();
-
-    snprintf(out, 16, "%d.%d.%d", v / 10000, v / 100 % 100, v % 100);
 }
 
 int handle_version(struct exchange *x)

@@ -1,6 +1,17 @@
 /* health.c - see health.h. */
 #include "health.h"
 
+#include <stdio.h>
+
+#include <yajl/yajl_version.h>
+
+void format_yajl_version(char out[16])
+{
+    int v = yajl_version(); /* 20100 for 2.1.0 */
+
+    snprintf(out, 16, "%d.%d.%d", v / 10000, v / 100 % 100, v % 100);
+}
+
 int health_render(const struct api_config *cfg, struct json_text *out)
 {
     yajl_gen g = json_begin();

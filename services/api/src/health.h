@@ -26,6 +26,9 @@ struct version_info {
  *  "civetweb","yajl"} */
 int version_render(const struct version_info *info, struct json_text *out);
 
+/* The linked yajl's version as "2.1.0"; out holds 16 bytes. */
+void format_yajl_version(char out[16]);
+
 /* RFC 3339 UTC with seconds: "2026-11-26T14:46:21Z". out holds 21 bytes. */
 void format_rfc3339(time_t t, char out[21]);
 

@@ -12,11 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <yajl/yajl_version.h>
-
 #include "civetweb.h"
 
 #include "config.h"
+#include "health.h"
 #include "healthcheck.h"
 #include "json.h"
 #include "server.h"
@@ -52,10 +51,10 @@ static const char *lookup_env(const char *name, void *ctx)
 
 static void print_version(void)
 {
-    int v = yajl_version();
+    char yajl[16];
 
-    printf("api 1 (civetweb %s, yajl %d.%d.%d)\n", mg_version(), v / 10000,
-           v / 100 % 100, v % 100);
+    format_yajl_version(yajl);
+    printf("api 1 (civetweb %s, yajl %s)\n", mg_version(), yajl);
 }
 
 /* A lifecycle event on stdout, in the same JSON-lines stream as the access

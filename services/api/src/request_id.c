@@ -45,21 +45,33 @@ int request_id_from_trace_header(const char *trace, char *out)
     return 0;
 }
 
-void request_id_choose(const char *x_request_id, const char *x_amzn_trace_id,
-                       const unsigned char random[REQUEST_ID_RANDOM_BYTES],
-                       char *out)
+int request_id_from_headers(const char *x_request_id,
+                            const char *x_amzn_trace_id, char *out)
+{
+    if (request_id_is_valid(x_request_id)) {
+        strcpy(out, x_request_id);
+        return 1;
+    }
+    return x_amzn_trace_id != NULL &&
+           request_id_from_trace_header(x_amzn_trace_id, out);
+}
+
+void request_id_generate(const unsigned char random[REQUEST_ID_RANDOM_BYTES],
+                         char *out)
 {
     static const char hex[] = "0123456789abcdef";
 
-    if (request_id_is_valid(x_request_id)) {
-        strcpy(out, x_request_id);
-        return;
-    }
-    if (x_amzn_trace_id != NULL && request_id_from_trace_header(x_amzn_trace_id, out))
-        return;
     for (size_t i = 0; i < REQUEST_ID_RANDOM_BYTES; i++) {
         out[2 * i] = hex[random[i] >> 4];
         out[2 * i + 1] = hex[random[i] & 0x0f];
     }
     out[2 * REQUEST_ID_RANDOM_BYTES] = '\0';
+}
+
+void request_id_choose(const char *x_request_id, const char *x_amzn_trace_id,
+                       const unsigned char random[REQUEST_ID_RANDOM_BYTES],
+                       char *out)
+{
+    if (!request_id_from_headers(x_request_id, x_amzn_trace_id, out))
+        request_id_generate(random, out);
 }

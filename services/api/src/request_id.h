@@ -18,8 +18,16 @@ int request_id_is_valid(const char *value);
  * (REQUEST_ID_MAX + 1 bytes). Returns 1 when found and valid, else 0. */
 int request_id_from_trace_header(const char *trace, char *out);
 
-/* Picks X-Request-Id, else the trace header's Root, else the hex of random.
- * out holds REQUEST_ID_MAX + 1 bytes. */
+/* Copies X-Request-Id, else the trace header's Root, into out (REQUEST_ID_MAX
+ * + 1 bytes). Returns 1, or 0 when neither is usable. */
+int request_id_from_headers(const char *x_request_id,
+                            const char *x_amzn_trace_id, char *out);
+
+/* The hex of 128 random bits, for requests without a usable id. */
+void request_id_generate(const unsigned char random[REQUEST_ID_RANDOM_BYTES],
+                         char *out);
+
+/* request_id_from_headers(), else request_id_generate(random). */
 void request_id_choose(const char *x_request_id, const char *x_amzn_trace_id,
                        const unsigned char random[REQUEST_ID_RANDOM_BYTES],
                        char *out);
