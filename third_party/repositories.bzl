@@ -40,7 +40,10 @@ def api_dependencies():
         name = "civetweb",
         package = "civetweb",
         build_file = "//third_party:civetweb.BUILD",
-        patches = ["//third_party:patches/civetweb-oversized-head-413.patch"],
+        patches = [
+            "//third_party:patches/civetweb-oversized-head-413.patch",
+            "//third_party:patches/civetweb-method-token.patch",
+        ],
     )
     pinned_source(
         name = "yajl",
@@ -68,6 +71,7 @@ def api_dependencies():
             "python",
             "checkov",
             "moto_server",
+            "schemathesis",
             "zizmor",
         ],
     )

@@ -65,17 +65,70 @@ static int on_boolean(void *ctx, int value)
     return wrong_type(ctx);
 }
 
+/* Reads the digits of text[*i, len) into *value, saturating at limit.
+ * Returns how many digits there were. */
+static size_t read_digits(const char *text, size_t len, size_t *i,
+                          long *value, long limit)
+{
+    size_t start = *i;
+
+    for (; *i < len && text[*i] >= '0' && text[*i] <= '9'; (*i)++) {
+        if (*value <= limit)
+            *value = *value * 10 + (text[*i] - '0');
+    }
+    return *i - start;
+}
+
+/* JSON Schema's integer (draft 2020-12, which OpenAPI 3.1 uses) is any
+ * number whose value is whole: 2, 2.0, 0.2e1 and 20e-2 are all accepted
+ * and mean 2. Decided exactly, in decimal, without floating point: the
+ * significant digits with their trailing zeros dropped, times a power of
+ * ten that must not be negative. text is a JSON number (yajl checked its
+ * syntax). */
 static int parse_repeat(const char *text, size_t len, int *out)
 {
+    char sig[3]; /* more than two significant digits is never 1..10 */
+    size_t nsig = 0, i = 0, zeros = 0;
+    int in_fraction = 0;
+    long power = 0, exponent = 0;
     int value = 0;
 
-    if (len == 0 || len > 2)
-        return -1;
-    for (size_t i = 0; i < len; i++) {
-        if (text[i] < '0' || text[i] > '9')
+    if (len == 0 || text[0] == '-')
+        return -1; /* negative or zero */
+    for (; i < len && text[i] != 'e' && text[i] != 'E'; i++) {
+        if (text[i] == '.') {
+            in_fraction = 1;
+            continue;
+        }
+        if (in_fraction)
+            power--; /* each fractional digit divides by ten */
+        if (text[i] == '0' && nsig == 0)
+            continue; /* leading zero */
+        if (text[i] == '0') {
+            zeros++; /* kept pending: trailing unless a digit follows */
+            continue;
+        }
+        if (nsig + zeros + 1 > sizeof(sig))
             return -1;
-        value = value * 10 + (text[i] - '0');
+        for (; zeros > 0; zeros--)
+            sig[nsig++] = '0';
+        sig[nsig++] = text[i];
     }
+    power += (long)zeros;
+    if (i < len) { /* exponent */
+        int negative = 0;
+        i++;
+        if (i < len && (text[i] == '+' || text[i] == '-'))
+            negative = text[i++] == '-';
+        read_digits(text, len, &i, &exponent, 1000000);
+        power += negative ? -exponent : exponent;
+    }
+    if (nsig == 0 || power < 0 || (long)nsig + power > 2)
+        return -1; /* zero, not whole, or 100 and more */
+    for (size_t k = 0; k < nsig; k++)
+        value = value * 10 + (sig[k] - '0');
+    for (; power > 0; power--)
+        value *= 10;
     if (value < ECHO_REPEAT_MIN || value > ECHO_REPEAT_MAX)
         return -1;
     *out = value;

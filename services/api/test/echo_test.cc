@@ -39,6 +39,21 @@ TEST(EchoParse, AcceptsRepeatInRange) {
   }
 }
 
+// OpenAPI 3.1 uses JSON Schema 2020-12, whose "integer" is any number with
+// a whole value: schemathesis sends 7.0 and expects it accepted.
+TEST(EchoParse, AcceptsWholeNumbersWrittenWithFractionOrExponent) {
+  const std::pair<const char*, int> cases[] = {
+      {"2.0", 2},  {"1e1", 10},  {"0.2e1", 2},   {"20e-1", 2},
+      {"1.0e0", 1}, {"100e-1", 10}, {"0.05E+2", 5}, {"7.000", 7},
+      {"10", 10},  {"1E0", 1},
+  };
+  for (const auto& [text, want] : cases) {
+    Parsed p = Parse(std::string(R"({"message":"x","repeat":)") + text + "}");
+    ASSERT_EQ(p.status, 0) << text << ": " << p.err.detail;
+    EXPECT_EQ(p.req.repeat, want) << text;
+  }
+}
+
 TEST(EchoParse, CountsCharactersNotBytes) {
   std::string snowmen;
   for (int i = 0; i < 1024; i++) snowmen += "\xe2\x98\x83";  // U+2603
@@ -80,8 +95,18 @@ INSTANTIATE_TEST_SUITE_P(
         Invalid{R"({"message":"a","repeat":0})", "repeat"},
         Invalid{R"({"message":"a","repeat":11})", "repeat"},
         Invalid{R"({"message":"a","repeat":-1})", "repeat"},
-        Invalid{R"({"message":"a","repeat":2.0})", "repeat"},
-        Invalid{R"({"message":"a","repeat":1e1})", "repeat"},
+        Invalid{R"({"message":"a","repeat":2.5})", "repeat"},
+        Invalid{R"({"message":"a","repeat":0.5})", "repeat"},
+        Invalid{R"({"message":"a","repeat":10.01})", "repeat"},
+        Invalid{R"({"message":"a","repeat":1e2})", "repeat"},
+        Invalid{R"({"message":"a","repeat":11.0})", "repeat"},
+        Invalid{R"({"message":"a","repeat":1e-1})", "repeat"},
+        Invalid{R"({"message":"a","repeat":0e5})", "repeat"},
+        Invalid{R"({"message":"a","repeat":0.0})", "repeat"},
+        Invalid{R"({"message":"a","repeat":-0})", "repeat"},
+        Invalid{R"({"message":"a","repeat":-2.0})", "repeat"},
+        Invalid{R"({"message":"a","repeat":1e999999999999})", "repeat"},
+        Invalid{R"({"message":"a","repeat":1.0000000000000001})", "repeat"},
         Invalid{R"({"message":"a","repeat":"2"})", "repeat"},
         Invalid{R"({"message":"a","repeat":true})", "repeat"},
         Invalid{R"({"message":"a","repeat":99999999999999999999999})", "repeat"},

@@ -295,6 +295,28 @@ TEST_F(ApiTest, WrongMethodIs405WithAllow) {
   EXPECT_EQ(r.Header("allow"), "GET, HEAD");
 }
 
+// CivetWeb alone answers methods outside its table (TRACE, QUERY, any
+// extension) with 400; third_party/patches/civetweb-method-token.patch lets
+// the router refuse every token method like any other, echoing nothing.
+TEST_F(ApiTest, AnyTokenMethodIs405WithAllowAndNoEcho) {
+  for (const char* method : {"TRACE", "QUERY", "X-CUSTOM", "get"}) {
+    HttpResponse r = Request(port(), method, "/health",
+                             "X-Secret: trace-me\r\n");
+    ExpectProblem(r, 405);
+    EXPECT_EQ(r.Header("allow"), "GET, HEAD") << method;
+    EXPECT_EQ(r.body.find("trace-me"), std::string::npos) << method;
+  }
+  HttpResponse r = Request(port(), "TRACE", "/v1/echo");
+  ExpectProblem(r, 405);
+  EXPECT_EQ(r.Header("allow"), "POST");
+  ExpectProblem(Request(port(), "QUERY", "/nowhere"), 404);
+}
+
+TEST_F(ApiTest, MethodThatIsNotATokenIs400) {
+  ExpectProblem(Request(port(), "GE(T", "/health"), 400);
+  ExpectProblem(Request(port(), "G\x01T", "/health"), 400);
+}
+
 TEST_F(ApiTest, HugeHeaderIs431) {
   HttpResponse r = Request(port(), "GET", "/health",
                            "X-Big: " + std::string(20000, 'b') + "\r\n");
