@@ -165,8 +165,9 @@ def parse_wrk(text):
             "p99_ms": latency_ms("99%"), "errors": errors}
 
 
-def wrk(port, connections, seconds, threads=2):
-    out = subprocess.run(["wrk", "-t%d" % threads, "-c%d" % connections, "-d%ds" % seconds,
+def wrk(port, connections, seconds, threads=2, prefix=()):
+    """prefix: a command wrk runs under (tools/bench/profile_api.py pins it with taskset)."""
+    out = subprocess.run(list(prefix) + ["wrk", "-t%d" % threads, "-c%d" % connections, "-d%ds" % seconds,
                           "--latency", "http://127.0.0.1:%d/health" % port],
                          capture_output=True, text=True, check=True).stdout
     return parse_wrk(out)

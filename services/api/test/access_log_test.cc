@@ -1,5 +1,6 @@
 // Access-log lines are one valid JSON object whatever the client sent.
 #include <cstring>
+#include <ctime>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -80,6 +81,37 @@ TEST(AccessLog, LongValuesAreCut) {
   std::string line = Format(e);
   ASSERT_TRUE(ParseJson(line));
   EXPECT_LT(line.size(), 3000u);
+}
+
+// The timestamp is written digit by digit (no strftime per request): it
+// must agree with strftime and carry the milliseconds, truncated.
+TEST(AccessLog, TimeAgreesWithStrftimeFrom1970To2100) {
+  for (time_t t = 0; t < 4102444800; t += 7 * 86400 + 3599) {
+    timespec ts = {t, static_cast<long>(t % 1000) * 1000000 + 999999};
+    char ours[25], libc[32];
+    struct tm tm;
+    access_log_time(&ts, ours);
+    gmtime_r(&t, &tm);
+    size_t n = strftime(libc, sizeof(libc), "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(libc + n, sizeof(libc) - n, ".%03dZ", static_cast<int>(t % 1000));
+    ASSERT_STREQ(ours, libc) << "t=" << t;
+  }
+}
+
+TEST(AccessLog, DurationHasThreeDecimalsAndIsNeverNegative) {
+  const std::pair<double, const char*> cases[] = {
+      {0.0, "0.000"},     {0.0004, "0.000"},   {0.0006, "0.001"},
+      {1.5, "1.500"},     {12.3456, "12.346"}, {10000.0, "10000.000"},
+      {-3.0, "0.000"},    {1e300, "1000000000000.000"},
+  };
+  for (const auto& [ms, want] : cases) {
+    access_entry e = {};
+    e.duration_ms = ms;
+    std::string line = Format(e);
+    EXPECT_NE(line.find(std::string("\"duration_ms\":") + want + ","),
+              std::string::npos)
+        << ms << ": " << line;
+  }
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 // Response heads: the headers every response must carry.
+#include <ctime>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -63,6 +64,39 @@ TEST(HttpResponse, DateIsImfFixdate) {
   char out[30];
   http_format_date(0, out);
   EXPECT_STREQ(out, "Thu, 01 Jan 1970 00:00:00 GMT");
+}
+
+// The formatter writes digits itself (no strftime on the hot path): it
+// must agree with strftime, in the C locale, on every field.
+TEST(HttpResponse, DateAgreesWithStrftimeFrom1970To2100) {
+  for (time_t t = 0; t < 4102444800; t += 7 * 86400 + 3599) {
+    char ours[30], libc[30];
+    struct tm tm;
+    http_format_date(t, ours);
+    gmtime_r(&t, &tm);
+    strftime(libc, sizeof(libc), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    ASSERT_STREQ(ours, libc) << "t=" << t;
+  }
+}
+
+TEST(HttpResponse, HeadThatExactlyFitsIsWrittenOneByteLessIsNot) {
+  http_response r = Base();
+  char big[1024];
+  int len = http_format_head(&r, big, sizeof(big));
+  ASSERT_GT(len, 0);
+  std::string exact(static_cast<size_t>(len) + 1, 'x');  // + the NUL
+  EXPECT_EQ(http_format_head(&r, exact.data(), exact.size()), len);
+  EXPECT_EQ(std::string(exact.c_str()), std::string(big, len));
+  EXPECT_EQ(http_format_head(&r, exact.data(), exact.size() - 1), -1);
+}
+
+TEST(HttpResponse, ContentLengthIsExactForLargeBodies) {
+  http_response r = Base();
+  r.content_length = 18446744073709551615u;
+  char buf[1024];
+  ASSERT_GT(http_format_head(&r, buf, sizeof(buf)), 0);
+  EXPECT_NE(std::string(buf).find("\r\nContent-Length: 18446744073709551615\r\n"),
+            std::string::npos);
 }
 
 }  // namespace
