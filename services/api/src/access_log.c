@@ -9,8 +9,7 @@ void access_log_time(const struct timespec *t, char out[25])
 {
     struct tm tm;
 
-    if (gmtime_r(&t->tv_sec, &tm) == NULL || tm.tm_year + 1900 > 9999 ||
-        tm.tm_year + 1900 < 0) {
+    if (decimal_utc(t->tv_sec, &tm) != 0) {
         memcpy(out, "1970-01-01T00:00:00.000Z", 25);
         return;
     }
@@ -20,11 +19,7 @@ void access_log_time(const struct timespec *t, char out[25])
     out[7] = '-';
     decimal_write_fixed(out + 8, (unsigned)tm.tm_mday, 2);
     out[10] = 'T';
-    decimal_write_fixed(out + 11, (unsigned)tm.tm_hour, 2);
-    out[13] = ':';
-    decimal_write_fixed(out + 14, (unsigned)tm.tm_min, 2);
-    out[16] = ':';
-    decimal_write_fixed(out + 17, (unsigned)tm.tm_sec, 2);
+    decimal_write_clock(out + 11, &tm);
     out[19] = '.';
     decimal_write_fixed(out + 20, (unsigned)(t->tv_nsec / 1000000 % 1000), 3);
     memcpy(out + 23, "Z", 2);

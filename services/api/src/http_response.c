@@ -79,8 +79,7 @@ void http_format_date(time_t t, char out[30])
     static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
     struct tm tm;
 
-    if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 > 9999 ||
-        tm.tm_year + 1900 < 0) {
+    if (decimal_utc(t, &tm) != 0) {
         memcpy(out, "Thu, 01 Jan 1970 00:00:00 GMT", 30);
         return;
     }
@@ -92,10 +91,6 @@ void http_format_date(time_t t, char out[30])
     out[11] = ' ';
     decimal_write_fixed(out + 12, (unsigned)(tm.tm_year + 1900), 4);
     out[16] = ' ';
-    decimal_write_fixed(out + 17, (unsigned)tm.tm_hour, 2);
-    out[19] = ':';
-    decimal_write_fixed(out + 20, (unsigned)tm.tm_min, 2);
-    out[22] = ':';
-    decimal_write_fixed(out + 23, (unsigned)tm.tm_sec, 2);
+    decimal_write_clock(out + 17, &tm);
     memcpy(out + 25, " GMT", 5);
 }

@@ -34,4 +34,22 @@ TEST(Decimal, FixedWidthPadsWithZerosAndKeepsTheLowDigits) {
   EXPECT_EQ(std::string(out, 2), "34");
 }
 
+TEST(Decimal, UtcAcceptsOnlyFourDigitYears) {
+  struct tm tm;
+  ASSERT_EQ(decimal_utc(253402300799, &tm), 0);  // 9999-12-31T23:59:59Z
+  EXPECT_EQ(tm.tm_year + 1900, 9999);
+  EXPECT_EQ(decimal_utc(253402300800, &tm), -1);  // 10000-01-01
+  EXPECT_EQ(decimal_utc(-62167219201, &tm), -1);  // the year -1
+}
+
+TEST(Decimal, ClockIsTwoDigitsEach) {
+  struct tm tm = {};
+  tm.tm_hour = 1;
+  tm.tm_min = 2;
+  tm.tm_sec = 60;  // a leap second
+  char out[8];
+  decimal_write_clock(out, &tm);
+  EXPECT_EQ(std::string(out, 8), "01:02:60");
+}
+
 }  // namespace

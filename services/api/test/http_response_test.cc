@@ -79,6 +79,12 @@ TEST(HttpResponse, DateAgreesWithStrftimeFrom1970To2100) {
   }
 }
 
+TEST(HttpResponse, DateOutsideFourDigitYearsIsTheEpoch) {
+  char out[30];
+  http_format_date(253402300800, out);  // the year 10000
+  EXPECT_STREQ(out, "Thu, 01 Jan 1970 00:00:00 GMT");
+}
+
 TEST(HttpResponse, HeadThatExactlyFitsIsWrittenOneByteLessIsNot) {
   http_response r = Base();
   char big[1024];
