@@ -7,12 +7,12 @@ types, invalid requests rejected, valid ones accepted, undeclared methods
 answered 405. Afterwards the service must still answer /health and stop
 cleanly on SIGTERM.
 
-The document is the one users read, with one change: API keys. `x-api-key`
-is checked by API Gateway before a request reaches the service (the
-document says so, and documents the gateway's 403), so schemathesis's auth
-checks would test the gateway, not this binary. They are removed here, and
-only here; the key contract itself (403 without a key or with a wrong one,
-200 with it) is checked through the rehearsal's gateway by
+The document is the one users read, less what API Gateway answers before a
+request reaches the binary: the x-api-key security and the gateway's 403
+and 429 responses. With them, schemathesis's auth checks would test the
+gateway, not this binary. They are removed here, and only here; the key
+contract itself (403 without a key or with a wrong one, 200 with it, 429
+past the limit) is checked through the rehearsal's gateway by
 tools/rehearsal/check.
 
 Writes schemathesis's JUnit report to $XML_OUTPUT_FILE (one case per API
@@ -61,14 +61,15 @@ def wait_healthy(base, proc, deadline_s=10):
 
 
 def service_side(document):
-    """The document without the gateway's API-key contract (see above)."""
+    """The document without the gateway's part (see above)."""
     doc = json.loads(document)
     doc.get("components", {}).pop("securitySchemes", None)
     doc.pop("security", None)
     for operations in doc["paths"].values():
         for op in operations.values():
             op.pop("security", None)
-            op.get("responses", {}).pop("403", None)
+            for gateway_status in ("403", "429"):
+                op.get("responses", {}).pop(gateway_status, None)
     return doc
 
 
