@@ -158,7 +158,8 @@ rh_task_stop() { # rh_task_stop SLOT
 
 # Writes the nginx configuration for the gateway. Mirrors
 # infra/modules/api_gateway: the stage prefix is stripped before
-# forwarding; /health, /docs, /docs/*, /openapi.json are public; every other
+# forwarding; GET /health, /docs, /docs/*, /openapi.json are public (another
+# method there has no route: 403 "Missing Authentication Token"); every other
 # route needs x-api-key (403 {"message":"Forbidden"} otherwise, as API
 # Gateway answers) and is throttled per key (429); an unknown stage is 403.
 rh_gateway_config() { # rh_gateway_config DIR PORT "DEV_PORTS" "PROD_PORTS" API_KEY RATE BURST
@@ -215,9 +216,11 @@ http {
     proxy_set_header Connection "";
     proxy_set_header X-Request-Id \$request_id;
 
-    # Public routes of the stage (no key).
+    # Public routes of the stage (no key). Their only method is GET; any
+    # other has no route, which API Gateway answers before the service.
     location ~ ^/(?<stage_name>dev|prod)(?<route>/health|/docs|/docs/.*|/openapi\\.json)\$ {
       set \$stage \$stage_name;
+      if (\$request_method != GET) { return 403 '{"message":"Missing Authentication Token"}\n'; }
       rewrite ^/[^/]+(/.*)\$ \$1 break;
       proxy_pass http://\$stage_name;
     }
