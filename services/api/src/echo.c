@@ -65,22 +65,19 @@ static int on_boolean(void *ctx, int value)
     return wrong_type(ctx);
 }
 
-/* Reads the digits of text[*i, len) into *value, saturating at limit.
- * Returns how many digits there were. */
-static size_t read_digits(const char *text, size_t len, size_t *i,
-                          long *value, long limit)
+/* Reads the digits of text[*i, len) into *value, which stops growing once
+ * it is above limit (an exponent that large decides the answer anyway). */
+static void read_digits(const char *text, size_t len, size_t *i,
+                        long *value, long limit)
 {
-    size_t start = *i;
-
     for (; *i < len && text[*i] >= '0' && text[*i] <= '9'; (*i)++) {
         if (*value <= limit)
             *value = *value * 10 + (text[*i] - '0');
     }
-    return *i - start;
 }
 
 /* JSON Schema's integer (draft 2020-12, which OpenAPI 3.1 uses) is any
- * number whose value is whole: 2, 2.0, 0.2e1 and 20e-2 are all accepted
+ * number whose value is whole: 2, 2.0, 0.2e1 and 20e-1 are all accepted
  * and mean 2. Decided exactly, in decimal, without floating point: the
  * significant digits with their trailing zeros dropped, times a power of
  * ten that must not be negative. text is a JSON number (yajl checked its
