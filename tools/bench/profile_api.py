@@ -43,10 +43,15 @@ import bench  # noqa: E402  (same directory)
 ROOT = bench.ROOT
 
 
+API_BINARY = os.path.join(ROOT, "bazel-bin", "services", "api", "api")
+
+
+def api_env(port, threads):
+    return {"PORT": str(port), "APP_ENV": "bench", "APP_VERSION": "bench", "API_THREADS": str(threads)}
+
+
 def start_api(port, threads, prefix=()):
-    binary = os.path.join(ROOT, "bazel-bin", "services", "api", "api")
-    env = {"PORT": str(port), "APP_ENV": "bench", "APP_VERSION": "bench", "API_THREADS": str(threads)}
-    server = bench.Server("api", list(prefix) + [binary], port, env=env)
+    server = bench.Server("api", list(prefix) + [API_BINARY], port, env=api_env(port, threads))
     server.start()
     return server
 
@@ -165,15 +170,14 @@ def component_of_symbols():
     return owner
 
 
-def callgrind_instructions(requests, threads):
-    """Instructions executed by the api, by component, for a run that
-    serves `requests` keep-alive GET /health on one connection."""
+def callgrind_instructions(requests, threads, owner):
+    """Instructions executed by the api, by component (owner: function name
+    -> component), for a run that serves `requests` keep-alive GET /health
+    on one connection."""
     port = bench.free_port()
     out = os.path.join(bench.STATE, "callgrind.%d.out" % requests)
-    binary = os.path.join(ROOT, "bazel-bin", "services", "api", "api")
-    env = {"PORT": str(port), "APP_ENV": "bench", "APP_VERSION": "bench", "API_THREADS": str(threads)}
-    proc = subprocess.Popen(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out, binary],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out, API_BINARY],
+                            env=api_env(port, threads), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         bench.first_200(port, deadline_s=60)
         request = b"GET /health HTTP/1.1\r\nHost: b\r\n\r\n"
@@ -195,7 +199,6 @@ def callgrind_instructions(requests, threads):
     text = subprocess.run(["callgrind_annotate", "--inclusive=no", "--threshold=100", out],
                           capture_output=True, text=True).stdout
     totals = {"service": 0, "civetweb": 0, "yajl": 0, "libc": 0}
-    owner = component_of_symbols()
     for line in text.splitlines():
         m = re.match(r"^\s*([\d,]+)\s+(?:\([^)]*\)\s+)?\S*?:(\S+)", line)
         if not m or "PROGRAM TOTALS" in line:
@@ -212,12 +215,12 @@ def sched_delays(data, api_pid):
     api_threads = []
     other = []
     for line in text.splitlines():
-        m = re.match(r"^\s*(\S.*?):(\d+)\s*\|\s*([\d.]+) ms\s*\|\s*(\d+)\s*\|\s*avg:\s*([\d.]+) ms\s*\|"
+        m = re.match(r"^\s*(\S.*?):(\d+)\s*\|\s*[\d.]+ ms\s*\|\s*(\d+)\s*\|\s*avg:\s*([\d.]+) ms\s*\|"
                      r"\s*max:\s*([\d.]+) ms", line)
         if not m:
             continue
-        row = {"comm": m.group(1).strip(), "tid": int(m.group(2)), "runtime_ms": float(m.group(3)),
-               "switches": int(m.group(4)), "avg_ms": float(m.group(5)), "max_ms": float(m.group(6))}
+        row = {"comm": m.group(1).strip(), "tid": int(m.group(2)), "switches": int(m.group(3)),
+               "avg_ms": float(m.group(4)), "max_ms": float(m.group(5))}
         (api_threads if os.path.isdir("/proc/%d/task/%d" % (api_pid, row["tid"])) else other).append(row)
     return api_threads, other
 
@@ -306,8 +309,9 @@ def main():
     if args.callgrind:
         say("\n## User-space instructions per GET /health (callgrind: %d minus %d requests)" % (
             args.callgrind * 3, args.callgrind))
-        small = callgrind_instructions(args.callgrind, 4)
-        large = callgrind_instructions(args.callgrind * 3, 4)
+        owner = component_of_symbols()
+        small = callgrind_instructions(args.callgrind, 4, owner)
+        large = callgrind_instructions(args.callgrind * 3, 4, owner)
         per_request = {k: (large[k] - small[k]) / (args.callgrind * 2) for k in small}
         total = sum(per_request.values())
         for name, ir in sorted(per_request.items(), key=lambda kv: -kv[1]):

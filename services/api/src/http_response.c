@@ -45,7 +45,7 @@ int http_format_head(const struct http_response *r, char *buf, size_t size)
     struct head_writer w = {.buf = buf, .size = size};
     char number[20];
 
-    if (r->status < 100 || r->status > 999 || size == 0)
+    if (r->status < 100 || r->status > 999)
         return -1;
     put(&w, "HTTP/1.1 ", 9);
     decimal_write_fixed(number, (unsigned)r->status, 3);
