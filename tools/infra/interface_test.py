@@ -1,9 +1,9 @@
-"""Interfaces between the modules and the live trees hold.
+"""Interfaces between the modules and the live trees are documented and complete.
 
-For every directory with .tf files under infra/ (one test case each):
-  - every module call's source is a directory of this repository, it passes
-    only variables that module declares and every one it requires;
-  - every var.X, local.X and module.X.Y it references exists;
+What `tofu validate` checks (module calls pass declared and required
+variables, every reference exists) is //infra:tofu_test's. This checks the
+conventions validate cannot see. For every directory with .tf files under
+infra/ (one test case each):
   - every variable has a description and a type, every output a description;
 For every module: versions.tf pins Terraform and the AWS provider, and its
 README.md names every input and output. For every live tree: terraform.tfvars
@@ -14,62 +14,14 @@ Usage: interface_test.py [INFRA_DIR]   (default: infra)
 """
 
 import sys
-import tempfile
 import unittest
 from pathlib import Path
 
 import junit
 import tfconfig
 
-# Module call arguments that are not variables.
-META_ARGUMENTS = {"source", "version", "providers", "count", "for_each", "depends_on"}
 # Required live-tree variables CI passes with -var rather than tfvars.
 PASSED_AT_PLAN = {"live": {"account_id", "app_version"}, "bootstrap": {"account_id"}}
-
-
-def call_problems(dirpath, m, load):
-    """Problems of the module calls of model m in dirpath; load(dir) gives a model."""
-    problems = []
-    for name, body in sorted(m["modules"].items()):
-        source = tfconfig.first(body.get("source"))
-        if not isinstance(source, str) or not source.startswith("../"):
-            problems.append("module %s: source %r is not a local ../ path" % (name, source))
-            continue
-        target = (Path(dirpath) / source).resolve()
-        if not list(target.glob("*.tf")):
-            problems.append("module %s: %s has no .tf files" % (name, source))
-            continue
-        callee = load(target)
-        passed = set(tfconfig.strip_meta(body)) - META_ARGUMENTS
-        for arg in sorted(passed - set(callee["variables"])):
-            problems.append("module %s passes %s, which %s does not declare" % (name, arg, source))
-        for req in sorted(tfconfig.required_variables(callee) - passed):
-            problems.append("module %s does not pass %s, which %s requires" % (name, req, source))
-    return problems
-
-
-def reference_problems(dirpath, m, load):
-    """Problems of the var/local/module references of model m."""
-    problems = []
-    outputs = {}
-    for name, body in m["modules"].items():
-        source = tfconfig.first(body.get("source"))
-        if isinstance(source, str):
-            target = (Path(dirpath) / source).resolve()
-            if list(target.glob("*.tf")):
-                outputs[name] = set(load(target)["outputs"])
-    for filename, doc in sorted(m["files"].items()):
-        for kind, name, attr in sorted(tfconfig.references(doc), key=str):
-            if kind == "var" and name not in m["variables"]:
-                problems.append("%s: var.%s is not declared" % (filename, name))
-            elif kind == "local" and name not in m["locals"]:
-                problems.append("%s: local.%s is not defined" % (filename, name))
-            elif kind == "module":
-                if name not in m["modules"]:
-                    problems.append("%s: module.%s is not called" % (filename, name))
-                elif attr and name in outputs and attr not in outputs[name]:
-                    problems.append("%s: module.%s has no output %s" % (filename, name, attr))
-    return problems
 
 
 def declaration_problems(m):
@@ -130,25 +82,6 @@ class CheckItself(unittest.TestCase):
     def _model(self, text):
         return tfconfig.model({"main.tf": tfconfig.parse_text(text)})
 
-    def test_undeclared_and_missing_arguments(self):
-        callee = self._model('variable "a" {\n  type = string\n}\nvariable "b" {\n  default = 1\n}\n')
-        caller = self._model('module "m" {\n  source = "../m"\n  c      = 1\n}\n')
-        with tempfile.TemporaryDirectory() as tmp:
-            (Path(tmp) / "m").mkdir()
-            (Path(tmp) / "m" / "main.tf").write_text("")
-            problems = call_problems(Path(tmp) / "live", caller, lambda _: callee)
-        self.assertEqual(problems, ["module m passes c, which ../m does not declare",
-                                    "module m does not pass a, which ../m requires"])
-
-    def test_dangling_references(self):
-        m = self._model('locals {\n  x = var.nope\n  y = local.gone\n}\n')
-        self.assertEqual(sorted(reference_problems(".", m, None)),
-                         ["main.tf: local.gone is not defined", "main.tf: var.nope is not declared"])
-
-    def test_prose_is_not_a_reference(self):
-        m = self._model('variable "v" {\n  description = "see var.other and module.x.y"\n  type = string\n}\n')
-        self.assertEqual(reference_problems(".", m, None), [])
-
     def test_undocumented_declarations(self):
         m = self._model('variable "v" {}\noutput "o" {\n  value = 1\n}\n')
         self.assertEqual(declaration_problems(m), ["variable v has no description", "variable v has no type",
@@ -177,17 +110,9 @@ def add_cases(root):
         rel = str(d.relative_to(root.parent))
         is_module = "modules" in d.relative_to(root).parts
 
-        def calls(self, d=d):
-            self.assertEqual(call_problems(d, load(d), load), [])
-
-        def refs(self, d=d):
-            self.assertEqual(reference_problems(d, load(d), load), [])
-
         def decls(self, d=d):
             self.assertEqual(declaration_problems(load(d)), [])
 
-        setattr(Cases, "test_module_calls:" + rel, calls)
-        setattr(Cases, "test_references:" + rel, refs)
         setattr(Cases, "test_declarations:" + rel, decls)
         if is_module:
             def versions(self, d=d):

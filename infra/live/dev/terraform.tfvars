@@ -11,5 +11,7 @@ throttle_burst_limit = 40
 quota_limit_per_day  = 5000
 github_org           = "example-org"
 github_repo          = "civet-api"
+github_owner_id      = "900000000"
+github_repo_id       = "900000001"
 deploy_ref           = "refs/heads/dev"
 ecr_reader_ref       = "refs/tags/v*"

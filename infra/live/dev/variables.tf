@@ -94,10 +94,20 @@ variable "github_repo" {
   type        = string
 }
 
-variable "github_subject_format" {
-  description = "Format of GitHub's OIDC sub claim with {org}, {repo} and {ref} (see modules/github_oidc)."
+variable "github_owner_id" {
+  description = "GitHub's immutable id of the repository's owner (gh api users/OWNER --jq .id)."
   type        = string
-  default     = "repo:{org}/{repo}:ref:{ref}"
+}
+
+variable "github_repo_id" {
+  description = "GitHub's immutable id of the repository (gh api repos/OWNER/REPO --jq .id)."
+  type        = string
+}
+
+variable "github_subject_format" {
+  description = "Format of GitHub's OIDC sub claim with {org}, {repo}, {owner_id}, {repo_id} and {ref} (see modules/github_oidc). The default is what a repository created after 2026-06-18 sends."
+  type        = string
+  default     = "repo:{org}-{owner_id}/{repo}-{repo_id}:ref:{ref}"
 }
 
 variable "deploy_ref" {

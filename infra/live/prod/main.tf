@@ -85,6 +85,8 @@ module "github_oidc" {
   name                   = local.name
   github_org             = var.github_org
   github_repo            = var.github_repo
+  github_owner_id        = var.github_owner_id
+  github_repo_id         = var.github_repo_id
   subject_format         = var.github_subject_format
   deploy_ref             = var.deploy_ref
   ecr_reader_ref         = var.ecr_reader_ref

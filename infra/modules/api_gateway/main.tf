@@ -221,31 +221,42 @@ resource "aws_api_gateway_integration" "proxy" {
 
 # ------------------------------------------------------ deployment, stage
 
-# A new deployment whenever any resource, method or integration changes
-# (the whole objects are hashed, so e.g. api_key_required counts too); the
-# new one exists before the old one goes, so the stage never points at none.
+# A new deployment whenever a route changes: any resource, method or
+# integration, by the arguments this module sets (api_key_required counts
+# too); the new one exists before the old one goes, so the stage never
+# points at none. Arguments, not whole objects: a whole object also carries
+# what the provider reads back after apply (an unset optional map comes back
+# as {}), which made every plan after an apply replace the deployment.
 resource "aws_api_gateway_deployment" "this" {
   rest_api_id = aws_api_gateway_rest_api.this.id
   description = "${var.name} routes"
 
   triggers = {
-    redeployment = sha1(jsonencode([
-      aws_api_gateway_resource.health,
-      aws_api_gateway_resource.docs,
-      aws_api_gateway_resource.docs_proxy,
-      aws_api_gateway_resource.openapi,
-      aws_api_gateway_resource.proxy,
-      aws_api_gateway_method.health,
-      aws_api_gateway_method.docs,
-      aws_api_gateway_method.docs_proxy,
-      aws_api_gateway_method.openapi,
-      aws_api_gateway_method.proxy,
-      aws_api_gateway_integration.health,
-      aws_api_gateway_integration.docs,
-      aws_api_gateway_integration.docs_proxy,
-      aws_api_gateway_integration.openapi,
-      aws_api_gateway_integration.proxy,
-    ]))
+    redeployment = sha1(jsonencode({
+      resources = [for r in [
+        aws_api_gateway_resource.health,
+        aws_api_gateway_resource.docs,
+        aws_api_gateway_resource.docs_proxy,
+        aws_api_gateway_resource.openapi,
+        aws_api_gateway_resource.proxy,
+      ] : [r.id, r.parent_id, r.path_part]]
+      methods = [for m in [
+        aws_api_gateway_method.health,
+        aws_api_gateway_method.docs,
+        aws_api_gateway_method.docs_proxy,
+        aws_api_gateway_method.openapi,
+        aws_api_gateway_method.proxy,
+        ] : [m.id, m.http_method, m.authorization, m.api_key_required,
+      m.request_parameters == null ? {} : m.request_parameters]]
+      integrations = [for i in [
+        aws_api_gateway_integration.health,
+        aws_api_gateway_integration.docs,
+        aws_api_gateway_integration.docs_proxy,
+        aws_api_gateway_integration.openapi,
+        aws_api_gateway_integration.proxy,
+        ] : [i.id, i.type, i.integration_http_method, i.uri, i.connection_type, i.connection_id,
+      i.request_parameters == null ? {} : i.request_parameters]]
+    }))
   }
 
   lifecycle {

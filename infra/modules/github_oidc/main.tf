@@ -17,7 +17,10 @@ locals {
 
   provider_arn = var.create_provider ? one(aws_iam_openid_connect_provider.github[*].arn) : one(data.aws_iam_openid_connect_provider.github[*].arn)
 
-  subject_base = replace(replace(var.subject_format, "{org}", var.github_org), "{repo}", var.github_repo)
+  subject_base = replace(replace(replace(replace(var.subject_format,
+    "{org}", var.github_org), "{repo}", var.github_repo),
+    "{owner_id}", coalesce(var.github_owner_id, "{owner_id}")),
+  "{repo_id}", coalesce(var.github_repo_id, "{repo_id}"))
 
   cluster_suffix_from = ":cluster/"
   task_arns           = "${replace(var.ecs_cluster_arn, local.cluster_suffix_from, ":task/")}/*"
@@ -131,6 +134,13 @@ resource "aws_iam_role" "deploy" {
   max_session_duration = var.max_session_duration
 
   tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = !strcontains(local.subject_base, "{owner_id}") && !strcontains(local.subject_base, "{repo_id}")
+      error_message = "subject_format uses {owner_id} or {repo_id}: set github_owner_id and github_repo_id (the repository's ids on GitHub)."
+    }
+  }
 }
 
 resource "aws_iam_role_policy" "deploy" {

@@ -28,14 +28,36 @@ variable "github_repo" {
   }
 }
 
+variable "github_owner_id" {
+  description = "GitHub's immutable id of the owner (the {owner_id} of subject_format); null when the format does not use it."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.github_owner_id == null || can(regex("^[0-9]{1,20}$", var.github_owner_id))
+    error_message = "github_owner_id must be GitHub's numeric id of the owner, or null."
+  }
+}
+
+variable "github_repo_id" {
+  description = "GitHub's immutable id of the repository (the {repo_id} of subject_format); null when the format does not use it."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.github_repo_id == null || can(regex("^[0-9]{1,20}$", var.github_repo_id))
+    error_message = "github_repo_id must be GitHub's numeric id of the repository, or null."
+  }
+}
+
 variable "subject_format" {
   description = <<-EOT
-    Format of the token's sub claim for a ref, with the placeholders {org}, {repo}
-    and {ref}. GitHub's default is repo:{org}/{repo}:ref:{ref}. GitHub is changing
-    the default for new repositories (and any repository can customise it through
-    the OIDC sub claim API, e.g. to include repository and owner ids); set this to
-    what the repository's tokens carry, which the first failing AssumeRole's
-    CloudTrail event shows.
+    Format of the token's sub claim for a ref, with the placeholders {org}, {repo},
+    {owner_id}, {repo_id} and {ref}. Repositories created (or renamed or
+    transferred) after 2026-06-18 send repo:{org}-{owner_id}/{repo}-{repo_id}:ref:{ref},
+    with GitHub's immutable ids; older ones send repo:{org}/{repo}:ref:{ref} unless
+    they opted in. Set it to what the repository's tokens carry (a denied
+    AssumeRoleWithWebIdentity's CloudTrail event shows the sub).
   EOT
   type        = string
   default     = "repo:{org}/{repo}:ref:{ref}"
