@@ -173,8 +173,17 @@ class EcsStandIn(threading.Thread):
             self.note_failure(service, deployment, "a task failed its health check (GET /health)", False)
             return
         with self.lock:
+            if deployment["status"] != "PRIMARY":  # another UpdateService came meanwhile
+                superseded = True
+            else:
+                superseded = False
+                for task in started:
+                    task.containers[0].health_status = "HEALTHY"
+        if superseded:
             for task in started:
-                task.containers[0].health_status = "HEALTHY"
+                self.stop_task(task, "Superseded by a newer deployment")
+            return
+        with self.lock:
             deployment.update(runningCount=wanted, pendingCount=0, updatedAt=now(), rolloutState="COMPLETED",
                               rolloutStateReason="ECS deployment %s completed." % deployment["id"])
             old = [d for d in service.deployments if d is not deployment]

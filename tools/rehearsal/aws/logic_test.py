@@ -1,0 +1,179 @@
+"""The pure parts of the emulated accounts, on small made-up inputs: IAM
+condition operators, trust-policy evaluation of OIDC claims, JWT
+verification against the issuer's JWKS, the second plan's allow-list, and
+the gateway's route patterns.
+
+Usage: logic_test.py   (run by //tools/rehearsal:aws_logic_test)
+"""
+
+import os
+import re
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import emulated_account as account  # noqa: E402
+import gateway  # noqa: E402
+import oidc_issuer as issuer  # noqa: E402
+import terraform_account as terraform  # noqa: E402
+
+HOST = "token.actions.githubusercontent.com"
+PROVIDER = "arn:aws:iam::111111111111:oidc-provider/" + HOST
+SUB = "repo:example-org-900000000/civet-api-900000001:ref:refs/heads/dev"
+
+
+def trust(sub_test="StringEquals", sub=SUB, provider=PROVIDER):
+    """A trust policy as modules/github_oidc writes it."""
+    condition = {"StringEquals": {HOST + ":aud": "sts.amazonaws.com"}}
+    condition.setdefault(sub_test, {})[HOST + ":sub"] = sub
+    return {"Statement": [{
+        "Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
+        "Principal": {"Federated": provider}, "Condition": condition,
+    }]}
+
+
+def claims(**changes):
+    base = {"iss": "https://" + HOST, "aud": "sts.amazonaws.com", "sub": SUB}
+    base.update(changes)
+    return base
+
+
+class Conditions(unittest.TestCase):
+    def test_string_equals_and_like(self):
+        self.assertTrue(account.condition_matches("StringEquals", ["a", "b"], "b"))
+        self.assertFalse(account.condition_matches("StringEquals", "a", "ab"))
+        self.assertTrue(account.condition_matches("StringLike", "refs/tags/v*", "refs/tags/v1.2.3"))
+        self.assertFalse(account.condition_matches("StringLike", "refs/tags/v*", "refs/heads/v1"))
+
+    def test_a_missing_value_matches_only_negations(self):
+        self.assertFalse(account.condition_matches("StringEquals", "a", None))
+        self.assertTrue(account.condition_matches("StringNotEquals", "a", None))
+        self.assertFalse(account.condition_matches("Bool", "false", None))
+
+    def test_bool_and_unknown_operators(self):
+        self.assertTrue(account.condition_matches("Bool", "false", "False"))
+        self.assertFalse(account.condition_matches("Bool", "false", "true"))
+        self.assertFalse(account.condition_matches("IpAddress", "10.0.0.0/8", "10.0.0.1"))
+
+    def test_tls_only_bucket_policy_does_not_apply_over_tls(self):
+        deny_insecure = {"Bool": {"aws:SecureTransport": "false"}}
+        self.assertFalse(account.conditions_match(deny_insecure, dict(account.REQUEST_CONTEXT)))
+        self.assertTrue(account.conditions_match(deny_insecure, {"aws:SecureTransport": "false"}))
+
+
+class Trust(unittest.TestCase):
+    def test_the_role_admits_its_ref(self):
+        self.assertTrue(account.trust_admits(trust(), [PROVIDER], claims()))
+
+    def test_another_sub_audience_or_provider_is_refused(self):
+        self.assertFalse(account.trust_admits(trust(), [PROVIDER], claims(sub=SUB.replace("dev", "main"))))
+        self.assertFalse(account.trust_admits(trust(), [PROVIDER], claims(aud="other")))
+        self.assertFalse(account.trust_admits(trust(), [], claims()))
+        self.assertFalse(account.trust_admits(trust(), [PROVIDER], claims(iss="https://issuer.example")))
+
+    def test_tag_patterns_need_string_like(self):
+        tags = "repo:example-org-900000000/civet-api-900000001:ref:refs/tags/v*"
+        tag = claims(sub=tags.replace("v*", "v1.0.0"))
+        self.assertTrue(account.trust_admits(trust("StringLike", tags), [PROVIDER], tag))
+        self.assertFalse(account.trust_admits(trust("StringEquals", tags), [PROVIDER], tag))
+
+    def test_an_explicit_deny_wins(self):
+        policy = trust()
+        policy["Statement"].append(dict(policy["Statement"][0], Effect="Deny"))
+        self.assertFalse(account.trust_admits(policy, [PROVIDER], claims()))
+
+
+class Tokens(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(dir=os.environ.get("TEST_TMPDIR"))
+        cls.key, cls.kid = issuer.load_key(cls.dir)
+        cls.jwks = issuer.jwks(cls.key, cls.kid)
+        cls.job = {"ref": "refs/heads/dev", "sha": "0" * 40, "repository": "example-org/civet-api",
+                   "repository_id": "900000001", "repository_owner_id": "900000000",
+                   "workflow_ref": "w", "job_workflow_ref": "j", "event_name": "push", "run_id": "1"}
+
+    def token(self, **changes):
+        body = issuer.claims_for(self.job, "sts.amazonaws.com", int(time.time()))
+        body.update(changes)
+        return issuer.sign(self.key, self.kid, body)
+
+    def test_a_token_of_the_issuer_verifies_with_github_claims(self):
+        verified = account.verify_jwt(self.token(), self.jwks)
+        self.assertEqual(verified["sub"], SUB)
+        self.assertEqual(verified["iss"], "https://" + HOST)
+        self.assertEqual(verified["repository_owner"], "example-org")
+
+    def test_legacy_subject(self):
+        self.assertEqual(issuer.subject(dict(self.job, legacy_sub=True)),
+                         "repo:example-org/civet-api:ref:refs/heads/dev")
+
+    def test_a_tampered_token_is_refused(self):
+        head, body, signature = self.token().split(".")
+        other = self.token(sub=SUB.replace("dev", "main")).split(".")[1]
+        with self.assertRaisesRegex(account.WebIdentityRefused, "bad signature"):
+            account.verify_jwt(".".join([head, other, signature]), self.jwks)
+
+    def test_another_key_or_an_expired_token_is_refused(self):
+        other = tempfile.mkdtemp(dir=os.environ.get("TEST_TMPDIR"))
+        key, _ = issuer.load_key(other)
+        with self.assertRaisesRegex(account.WebIdentityRefused, "bad signature"):
+            account.verify_jwt(issuer.sign(key, self.kid, claims(exp=time.time() + 60)), self.jwks)
+        with self.assertRaisesRegex(account.WebIdentityRefused, "expired"):
+            account.verify_jwt(self.token(exp=int(time.time()) - 1), self.jwks)
+        with self.assertRaises(account.WebIdentityRefused):
+            account.verify_jwt("not-a-jwt", self.jwks)
+
+
+class SecondPlan(unittest.TestCase):
+    allowed = {("aws_vpc_security_group_ingress_rule", "description")}
+
+    def change(self, type_, actions, before=None, after=None):
+        return {"address": "module.x.%s.this" % type_, "type": type_,
+                "change": {"actions": actions, "before": before or {}, "after": after or {}}}
+
+    def test_only_allow_listed_updates_pass(self):
+        plan = {"resource_changes": [
+            self.change("aws_vpc_security_group_ingress_rule", ["update"], {"description": None}, {"description": "x"}),
+            self.change("aws_lb", ["no-op"]),
+        ]}
+        self.assertEqual(terraform.unexplained_changes(plan, self.allowed), [])
+
+    def test_other_attributes_and_replacements_are_reported(self):
+        plan = {"resource_changes": [
+            self.change("aws_vpc_security_group_ingress_rule", ["update"], {"from_port": 80}, {"from_port": 8080}),
+            self.change("aws_api_gateway_deployment", ["create", "delete"]),
+        ]}
+        self.assertEqual(terraform.unexplained_changes(plan, self.allowed), [
+            "module.x.aws_vpc_security_group_ingress_rule.this: from_port",
+            "module.x.aws_api_gateway_deployment.this: create/delete"])
+
+    def test_the_committed_allowlist_names_a_reason_per_line(self):
+        self.assertTrue(terraform.load_allowlist())
+
+
+class Routes(unittest.TestCase):
+    def matches(self, path, url):
+        return re.fullmatch(gateway.route_regex(path), url) is not None
+
+    def test_literal_greedy_and_single_segments(self):
+        self.assertTrue(self.matches("/openapi.json", "/openapi.json"))
+        self.assertFalse(self.matches("/openapi.json", "/openapiXjson"))
+        self.assertTrue(self.matches("/docs/{proxy+}", "/docs/a/b.css"))
+        self.assertFalse(self.matches("/docs/{proxy+}", "/docs/"))
+        self.assertTrue(self.matches("/items/{id}", "/items/7"))
+        self.assertFalse(self.matches("/items/{id}", "/items/7/x"))
+
+    def test_literal_routes_come_before_greedy_ones(self):
+        routes = [{"path": p} for p in ["/{proxy+}", "/docs/{proxy+}", "/health", "/docs"]]
+        ordered = [r["path"] for r in sorted(routes, key=gateway.route_order)]
+        self.assertEqual(ordered, ["/health", "/docs", "/docs/{proxy+}", "/{proxy+}"])
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "infra"))
+    import junit  # noqa: E402
+    sys.exit(junit.main(__name__))
