@@ -10,13 +10,15 @@
 #include "health.h"
 #include "http_response.h"
 
-int handle_health(struct exchange *x)
+int handle_health(struct exchange *x, const char *rest)
 {
+    (void)rest; /* an exact path */
     return exchange_send_json(x, 200, &x->app->health);
 }
 
-int handle_openapi(struct exchange *x)
+int handle_openapi(struct exchange *x, const char *rest)
 {
+    (void)rest; /* an exact path */
     return exchange_send_json(x, 200, &x->app->openapi);
 }
 
@@ -33,24 +35,25 @@ static int send_asset(struct exchange *x, const char *name)
                                                            : NULL);
 }
 
-int handle_docs_page(struct exchange *x)
+int handle_docs_page(struct exchange *x, const char *rest)
 {
+    (void)rest; /* an exact path */
     return send_asset(x, DOCS_PAGE_NAME);
 }
 
-int handle_docs_asset(struct exchange *x, const char *name)
+int handle_docs_asset(struct exchange *x, const char *rest)
 {
     /* "/docs/" would resolve the page's relative URLs one level too deep;
      * a relative Location keeps whatever stage prefix the client used. */
     static const struct response_extra redirect = {.location = "../docs"};
 
-    if (name[0] == '\0')
+    if (rest[0] == '\0')
         return exchange_send(x, 308, "text/plain", CACHE_NO_STORE, "", 0,
                              &redirect);
-    return send_asset(x, name);
+    return send_asset(x, rest);
 }
 
-int handle_version(struct exchange *x)
+int handle_version(struct exchange *x, const char *rest)
 {
     struct timespec now;
     char yajl[16];
@@ -61,6 +64,7 @@ int handle_version(struct exchange *x)
     struct json_text doc;
     int status;
 
+    (void)rest; /* an exact path */
     clock_gettime(CLOCK_MONOTONIC, &now);
     info.uptime_s = (long long)(now.tv_sec - x->app->started_mono.tv_sec);
     format_yajl_version(yajl);
@@ -101,7 +105,7 @@ static int send_echo_error(struct exchange *x, const struct echo_error *err)
     return exchange_send_problem(x, &p, NULL);
 }
 
-int handle_echo(struct exchange *x)
+int handle_echo(struct exchange *x, const char *rest)
 {
     struct echo_request req;
     struct echo_error err;
@@ -110,6 +114,7 @@ int handle_echo(struct exchange *x)
     size_t len;
     int status;
 
+    (void)rest; /* an exact path */
     if (!is_json_media_type(exchange_header(x, "Content-Type"))) {
         exchange_discard_body(x);
         return exchange_fail(x, 415, "the body must be application/json");

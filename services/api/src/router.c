@@ -4,19 +4,28 @@
 #include <stddef.h>
 #include <string.h>
 
-static const struct route routes[ROUTE_COUNT] = {
-    {ROUTE_HEALTH, "/health", 0, METHODS_GET_HEAD, "GET, HEAD"},
-    {ROUTE_DOCS_PAGE, "/docs", 0, METHODS_GET_HEAD, "GET, HEAD"},
-    {ROUTE_DOCS_ASSET, "/docs/", 1, METHODS_GET_HEAD, "GET, HEAD"},
-    {ROUTE_OPENAPI, "/openapi.json", 0, METHODS_GET_HEAD, "GET, HEAD"},
-    {ROUTE_VERSION, "/v1/version", 0, METHODS_GET_HEAD, "GET, HEAD"},
-    {ROUTE_ECHO, "/v1/echo", 0, METHODS_POST, "POST"},
+#include "handlers.h"
+
+static const struct route routes[] = {
+    {"/health", 0, METHODS_GET_HEAD, handle_health},
+    {"/docs", 0, METHODS_GET_HEAD, handle_docs_page},
+    {"/docs/", 1, METHODS_GET_HEAD, handle_docs_asset},
+    {"/openapi.json", 0, METHODS_GET_HEAD, handle_openapi},
+    {"/v1/version", 0, METHODS_GET_HEAD, handle_version},
+    {"/v1/echo", 0, METHODS_POST, handle_echo},
 };
+
+#define ROUTE_COUNT (sizeof(routes) / sizeof(routes[0]))
 
 const struct route *router_routes(int *count)
 {
-    *count = ROUTE_COUNT;
+    *count = (int)ROUTE_COUNT;
     return routes;
+}
+
+const char *router_allow(enum route_methods methods)
+{
+    return methods == METHODS_POST ? "POST" : "GET, HEAD";
 }
 
 static int path_matches(const struct route *r, const char *path)
@@ -35,7 +44,7 @@ static int method_allowed(enum route_methods methods, const char *method)
 
 struct route_match router_match(const char *method, const char *path)
 {
-    struct route_match match = {NULL, 404};
+    struct route_match match = {NULL, 404, NULL, NULL};
 
     if (method == NULL || path == NULL)
         return match;
@@ -43,7 +52,13 @@ struct route_match router_match(const char *method, const char *path)
         if (!path_matches(&routes[i], path))
             continue;
         match.route = &routes[i];
-        match.status = method_allowed(routes[i].methods, method) ? 0 : 405;
+        match.allow = router_allow(routes[i].methods);
+        if (!method_allowed(routes[i].methods, method)) {
+            match.status = 405;
+            return match;
+        }
+        match.status = 0;
+        match.rest = path + strlen(routes[i].path);
         return match;
     }
     return match;

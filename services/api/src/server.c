@@ -12,7 +12,6 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,7 +19,6 @@
 
 #include "app.h"
 #include "exchange.h"
-#include "handlers.h"
 #include "listener.h"
 #include "router.h"
 #include "url.h"
@@ -47,19 +45,6 @@ struct api_server {
 
 static int serve_request(struct api_server *server,
                          struct mg_connection *conn);
-
-static int route(struct exchange *x, const struct route *r, const char *path)
-{
-    switch (r->id) {
-    case ROUTE_HEALTH: return handle_health(x);
-    case ROUTE_DOCS_PAGE: return handle_docs_page(x);
-    case ROUTE_DOCS_ASSET: return handle_docs_asset(x, path + strlen(r->path));
-    case ROUTE_OPENAPI: return handle_openapi(x);
-    case ROUTE_VERSION: return handle_version(x);
-    case ROUTE_ECHO: return handle_echo(x);
-    default: return exchange_fail(x, 404, "no such route");
-    }
-}
 
 static int dispatch(struct mg_connection *conn, void *cbdata)
 {
@@ -97,12 +82,11 @@ static int serve_request(struct api_server *server, struct mg_connection *conn)
         p.status = match.status;
         p.detail = match.status == 404 ? "no such route"
                                        : "method not allowed on this route";
-        return exchange_send_problem(&x, &p,
-                                     match.route ? match.route->allow : NULL);
+        return exchange_send_problem(&x, &p, match.allow);
     }
     if (match.route->methods != METHODS_POST)
         exchange_discard_body(&x);
-    return route(&x, match.route, path);
+    return match.route->handler(&x, match.rest);
 }
 
 /* Errors found by CivetWeb before any handler runs. The connection is

@@ -16,6 +16,14 @@ OciImageInfo = provider(
     },
 )
 
+# Output group -> file name. The implementation declares these files and
+# defs.bzl's oci_image gives each its own label (`<name>.digest`, ...), so a
+# name is written down once.
+IMAGE_OUTPUTS = {
+    "digest": "{name}.digest",
+    "report": "{name}.report.json",
+}
+
 # Fixed so the image does not depend on when it was built.
 _CREATED = "1970-01-01T00:00:00Z"
 
@@ -35,14 +43,16 @@ def _config_input(ctx):
 
 def _oci_image_impl(ctx):
     layout = ctx.actions.declare_directory(ctx.label.name)
+    digest = ctx.actions.declare_file(IMAGE_OUTPUTS["digest"].format(name = ctx.label.name))
+    report = ctx.actions.declare_file(IMAGE_OUTPUTS["report"].format(name = ctx.label.name))
     config = ctx.actions.declare_file(ctx.label.name + ".config_input.json")
     ctx.actions.write(config, _config_input(ctx))
 
     args = ctx.actions.args()
     args.add("image")
     args.add("--layout-dir", layout.path)
-    args.add("--digest-out", ctx.outputs.digest)
-    args.add("--report-out", ctx.outputs.report)
+    args.add("--digest-out", digest)
+    args.add("--report-out", report)
     args.add("--config", config)
     inputs = [config]
     for layer in ctx.attr.layers:
@@ -54,33 +64,37 @@ def _oci_image_impl(ctx):
         executable = ctx.executable._builder,
         arguments = [args],
         inputs = inputs,
-        outputs = [layout, ctx.outputs.digest, ctx.outputs.report],
+        outputs = [layout, digest, report],
         mnemonic = "OciImage",
         progress_message = "Assembling OCI image %s" % ctx.label,
     )
     return [
         DefaultInfo(
-            files = depset([layout, ctx.outputs.digest]),
+            files = depset([layout, digest]),
             # So a test's `data = [":image"]` sees the layout and the digest.
-            runfiles = ctx.runfiles(files = [layout, ctx.outputs.digest]),
+            runfiles = ctx.runfiles(files = [layout, digest]),
         ),
         OutputGroupInfo(
-            digest = depset([ctx.outputs.digest]),
-            report = depset([ctx.outputs.report]),
+            digest = depset([digest]),
+            report = depset([report]),
         ),
-        OciImageInfo(layout = layout, digest = ctx.outputs.digest, report = ctx.outputs.report),
+        OciImageInfo(layout = layout, digest = digest, report = report),
     ]
 
-oci_image = rule(
+oci_image_rule = rule(
     implementation = _oci_image_impl,
     doc = """A reproducible OCI image, as an OCI image layout directory.
 
-Outputs:
+Most users want the `oci_image` macro of //tools/oci:defs.bzl, which calls
+this rule and gives each output below a label of its own.
+
+Outputs (declared by the implementation, see `IMAGE_OUTPUTS`):
 - `<name>`: the layout (`oci-layout`, `index.json` with the one manifest
   and no tag, `blobs/sha256/`), usable as `oci:<path>` by skopeo;
-- `<name>.digest`: `sha256:<hex>` of the manifest, no newline (the image
-  digest a registry will report); a label other rules can use;
-- `<name>.report.json`: `{"compressed_size","config_digest","digest","layers"}`.
+- `<name>.digest` (output group `digest`): `sha256:<hex>` of the manifest,
+  no newline (the image digest a registry will report);
+- `<name>.report.json` (output group `report`):
+  `{"compressed_size","config_digest","digest","layers"}`.
 
 The default outputs are the layout and the digest; `--output_groups=report`
 builds the report. Provides `OciImageInfo(layout, digest, report)`.
@@ -110,30 +124,27 @@ oci_image(
     attrs = {
         "layers": attr.label_list(
             providers = [OciLayerInfo],
+            mandatory = True,
             allow_empty = False,
             doc = "`oci_layer` targets, base first. Put the layers that change " +
                   "least often first so a code change re-pushes one small layer.",
         ),
         "entrypoint": attr.string_list(doc = "Config `Entrypoint`: the command run in the container."),
         "cmd": attr.string_list(doc = "Config `Cmd`: default arguments to the entrypoint."),
-        "env": attr.string_list(doc = "Config `Env`, each \"NAME=VALUE\", in this order."),
-        "user": attr.string(doc = "Config `User`, e.g. \"65532:65532\"; empty leaves it out."),
+        "env": attr.string_list(doc = "Config `Env`, each `NAME=VALUE`, in this order."),
+        "user": attr.string(doc = "Config `User`, e.g. `65532:65532`; empty leaves it out."),
         "workdir": attr.string(doc = "Config `WorkingDir`; empty leaves it out."),
         "exposed_ports": attr.string_list(
-            doc = "Config `ExposedPorts`: \"PORT\", \"PORT/tcp\", \"PORT/udp\" or \"PORT/sctp\".",
+            doc = "Config `ExposedPorts`: `PORT`, `PORT/tcp`, `PORT/udp` or `PORT/sctp`.",
         ),
         "labels": attr.string_dict(doc = "Config `Labels`."),
         "os": attr.string(default = "linux", doc = "Config `os`."),
-        "architecture": attr.string(default = "amd64", doc = "Config `architecture` (GOARCH spelling: amd64, arm64)."),
+        "architecture": attr.string(default = "amd64", doc = "Config `architecture` (GOARCH spelling: `amd64`, `arm64`)."),
         "_builder": attr.label(
             default = Label("//tools/oci:oci_builder"),
             executable = True,
             cfg = "exec",
             doc = "The tool that writes the layout.",
         ),
-    },
-    outputs = {
-        "digest": "%{name}.digest",
-        "report": "%{name}.report.json",
     },
 )

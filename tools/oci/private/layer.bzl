@@ -13,6 +13,14 @@ OciLayerInfo = provider(
     },
 )
 
+# Output group -> file name. The implementation declares these files and
+# defs.bzl's oci_layer gives each its own label (`<name>.tar.gz`, ...), so a
+# name is written down once.
+LAYER_OUTPUTS = {
+    "blob": "{name}.tar.gz",
+    "descriptor": "{name}.json",
+}
+
 _DEFAULT_FILE_MODE = "0644"
 _OCTAL = "01234567"
 
@@ -53,10 +61,12 @@ def _check_keys(ctx, file_dests):
     _check_owner(ctx.attr.owner, "owner")
 
 def _oci_layer_impl(ctx):
+    blob = ctx.actions.declare_file(LAYER_OUTPUTS["blob"].format(name = ctx.label.name))
+    descriptor = ctx.actions.declare_file(LAYER_OUTPUTS["descriptor"].format(name = ctx.label.name))
     args = ctx.actions.args()
     args.add("layer")
-    args.add("--output", ctx.outputs.blob)
-    args.add("--descriptor", ctx.outputs.descriptor)
+    args.add("--output", blob)
+    args.add("--descriptor", descriptor)
     sources = []
     file_dests = {}
     for target, dest in ctx.attr.files.items():
@@ -78,21 +88,28 @@ def _oci_layer_impl(ctx):
         executable = ctx.executable._builder,
         arguments = [args],
         inputs = sources,
-        outputs = [ctx.outputs.blob, ctx.outputs.descriptor],
+        outputs = [blob, descriptor],
         mnemonic = "OciLayer",
         progress_message = "Building OCI layer %s" % ctx.label,
     )
     return [
         DefaultInfo(
-            files = depset([ctx.outputs.blob, ctx.outputs.descriptor]),
-            runfiles = ctx.runfiles(files = [ctx.outputs.blob, ctx.outputs.descriptor]),
+            files = depset([blob, descriptor]),
+            runfiles = ctx.runfiles(files = [blob, descriptor]),
         ),
-        OciLayerInfo(blob = ctx.outputs.blob, descriptor = ctx.outputs.descriptor),
+        OutputGroupInfo(
+            blob = depset([blob]),
+            descriptor = depset([descriptor]),
+        ),
+        OciLayerInfo(blob = blob, descriptor = descriptor),
     ]
 
-oci_layer = rule(
+oci_layer_rule = rule(
     implementation = _oci_layer_impl,
     doc = """A reproducible OCI image layer: a gzipped ustar archive and its descriptor.
+
+Most users want the `oci_layer` macro of //tools/oci:defs.bzl, which calls
+this rule and gives each output a label of its own.
 
 Every entry has mtime 0, a numeric owner (uname/gname empty) and exactly the
 mode given here; nothing is taken from the source files but their bytes.
@@ -100,9 +117,10 @@ Parent directories that are not listed in `directories` are added as 0755,
 owned 0:0. Entries are sorted by path. The same inputs give the same bytes
 on any machine, in any time zone, under any umask, user or locale.
 
-Outputs `<name>.tar.gz` (the blob) and `<name>.json` (the descriptor,
-`{"diff_id","digest","mediaType","size"}`); both are labels other rules
-can refer to. Provides `OciLayerInfo(blob, descriptor)` for `oci_image`.
+Outputs (declared by the implementation, see `LAYER_OUTPUTS`), both default
+outputs: `<name>.tar.gz` (output group `blob`) and `<name>.json` (output
+group `descriptor`: `{"diff_id","digest","mediaType","size"}`). Provides
+`OciLayerInfo(blob, descriptor)` for `oci_image`.
 
 Example:
 
@@ -130,23 +148,23 @@ oci_layer(
         "files": attr.label_keyed_string_dict(
             allow_files = True,
             doc = "Files to put in the layer: label -> absolute destination path " +
-                  "(\"/app/api\"). Each label must yield exactly one file.",
+                  "(`/app/api`). Each label must yield exactly one file.",
         ),
         "modes": attr.string_dict(
-            doc = "Destination path in `files` -> octal mode (\"0555\", \"4755\"). " +
-                  "Files not listed get \"0644\".",
+            doc = "Destination path in `files` -> octal mode (`0555`, `4755`). " +
+                  "Files not listed get `0644`.",
         ),
         "directories": attr.string_dict(
-            doc = "Directories to create: absolute path -> octal mode (\"/tmp\": \"1777\"). " +
-                  "Parents of files are created anyway (0755, 0:0); list one here to " +
+            doc = "Directories to create: absolute path -> octal mode (`/tmp`: `1777`). " +
+                  "Parents of files are created anyway (`0755`, `0:0`); list one here to " +
                   "choose its mode or owner.",
         ),
         "owner": attr.string(
             default = "0:0",
-            doc = "Numeric \"UID:GID\" of every entry not listed in `owners`.",
+            doc = "Numeric `UID:GID` of every entry not listed in `owners`.",
         ),
         "owners": attr.string_dict(
-            doc = "Destination path (in `files` or `directories`) -> numeric \"UID:GID\", " +
+            doc = "Destination path (in `files` or `directories`) -> numeric `UID:GID`, " +
                   "overriding `owner`.",
         ),
         "_builder": attr.label(
@@ -155,9 +173,5 @@ oci_layer(
             cfg = "exec",
             doc = "The tool that writes the layer.",
         ),
-    },
-    outputs = {
-        "blob": "%{name}.tar.gz",
-        "descriptor": "%{name}.json",
     },
 )
