@@ -11,9 +11,10 @@ instead, never here.
 Before serving, the account gets one administrator (an IAM user with
 AdministratorAccess, as the human who applies Terraform), whose key is
 written to STATE_DIR/admin.credentials. IAM authorization is on from the
-first request (INITIAL_NO_AUTH_ACTION_COUNT=0): every call is checked
-against the caller's policies, so a role that lacks a permission fails as
-it would in AWS.
+first request (INITIAL_NO_AUTH_ACTION_COUNT=0): every call's action is
+checked against the caller's policies, so a role that lacks a permission
+fails as it would in AWS (resource scopes and signatures are not checked:
+see patch_policy_conditions and patch_signature_check).
 
 sts:AssumeRoleWithWebIdentity is AWS's, not moto's: the token must be an
 RS256 JWT signed by a key of the issuer's JWKS (--oidc-jwks-url), issued by
@@ -31,9 +32,9 @@ Usage: emulated_account.py --account-id ID --port PORT --state-dir DIR
 
 import argparse
 import base64
-import fnmatch
 import json
 import os
+import re
 import sys
 import time
 import urllib.request
@@ -66,6 +67,12 @@ def _values(value):
     return value if isinstance(value, list) else [value]
 
 
+def like(pattern, value):
+    """IAM's StringLike: * is any run of characters, ? one; nothing else is special."""
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, value, re.DOTALL) is not None
+
+
 def condition_matches(operator, expected, actual):
     """One IAM condition operator over one key. `actual` is None when the
     request has no value for the key: then only the negated operators match,
@@ -75,7 +82,7 @@ def condition_matches(operator, expected, actual):
         hit = actual is not None and actual in expected
         return hit if operator == "StringEquals" else not hit
     if operator in ("StringLike", "StringNotLike"):
-        hit = actual is not None and any(fnmatch.fnmatchcase(actual, e) for e in expected)
+        hit = actual is not None and any(like(e, actual) for e in expected)
         return hit if operator == "StringLike" else not hit
     if operator == "Bool":
         return actual is not None and actual.lower() in [e.lower() for e in expected]

@@ -47,6 +47,8 @@ class Conditions(unittest.TestCase):
         self.assertFalse(account.condition_matches("StringEquals", "a", "ab"))
         self.assertTrue(account.condition_matches("StringLike", "refs/tags/v*", "refs/tags/v1.2.3"))
         self.assertFalse(account.condition_matches("StringLike", "refs/tags/v*", "refs/heads/v1"))
+        self.assertFalse(account.condition_matches("StringLike", "refs/tags/v[12]", "refs/tags/v1"))
+        self.assertTrue(account.condition_matches("StringLike", "refs/tags/v?.0", "refs/tags/v2.0"))
 
     def test_a_missing_value_matches_only_negations(self):
         self.assertFalse(account.condition_matches("StringEquals", "a", None))
