@@ -6,9 +6,11 @@ conventions validate cannot see. For every directory with .tf files under
 infra/ (one test case each):
   - every variable has a description and a type, every output a description;
 For every module: versions.tf pins Terraform and the AWS provider, and its
-README.md names every input and output. For every live tree: terraform.tfvars
-sets only declared variables, and the required ones it leaves out are exactly
-those passed at plan time (account_id, app_version; none in bootstrap trees).
+README.md names every input and output. For every live tree: terraform.tfvars,
+if there is one, sets only declared variables, and the required variables it
+leaves out are exactly those passed at plan time (account_id and app_version
+in live/<env>, whose other values are in the module call; account_id in a
+bootstrap tree, whose other values are in its terraform.tfvars).
 
 Usage: interface_test.py [INFRA_DIR]   (default: infra)
 """
@@ -64,11 +66,9 @@ def readme_problems(dirpath, m):
 
 
 def tfvars_problems(dirpath, m, passed_at_plan):
-    """terraform.tfvars sets only declared variables and every required one but those passed at plan."""
+    """terraform.tfvars (none is none set) sets only declared variables and every required one but those passed at plan."""
     path = Path(dirpath) / "terraform.tfvars"
-    if not path.is_file():
-        return ["no terraform.tfvars"]
-    values = tfconfig.parse_text(path.read_text(encoding="utf-8"))
+    values = tfconfig.parse_text(path.read_text(encoding="utf-8")) if path.is_file() else {}
     problems = ["terraform.tfvars sets undeclared %s" % k for k in sorted(set(values) - set(m["variables"]))]
     unset = tfconfig.required_variables(m) - set(values)
     if unset != passed_at_plan:

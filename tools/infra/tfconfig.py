@@ -3,7 +3,7 @@
 What it is for: loading every `.tf` of a directory with `hcl2` (the parser
 checkov uses; see tools/deps/python-infra.txt) into one small, plain model
 (variables, outputs, locals, module calls, resources, data sources, provider
-and terraform blocks), and finding the references in expressions. Every
+terraform and moved blocks), and finding the references in expressions. Every
 function is pure except `load_dir`, which only reads files.
 
 What it deliberately does not do: evaluate expressions. Checks that need a
@@ -67,6 +67,7 @@ def model(docs):
         "data": {},
         "providers": [],
         "terraform": [],
+        "moved": [],
         "files": dict(docs),
     }
     for doc in docs.values():
@@ -79,6 +80,8 @@ def model(docs):
             m["locals"].update(strip_meta(block))
         m["providers"].extend(doc.get("provider", []))
         m["terraform"].extend(doc.get("terraform", []))
+        for block in doc.get("moved", []):
+            m["moved"].append((first(block.get("from")), first(block.get("to"))))
     return m
 
 

@@ -1,69 +1,69 @@
 output "api_invoke_url" {
   description = "Base URL of the API stage; the smoke test calls <url>/health (secret <ENV>_API_URL)."
-  value       = module.api_gateway.invoke_url
+  value       = module.stack.api_invoke_url
 }
 
 output "api_key_id" {
   description = "ID of the API key for /v1 (aws apigateway get-api-key --api-key <id> --include-value)."
-  value       = module.api_gateway.api_key_id
+  value       = module.stack.api_key_id
 }
 
 output "ecr_repository_url" {
   description = "Repository the deploy job pushes the image to, by digest."
-  value       = module.ecr.repository_url
+  value       = module.stack.ecr_repository_url
 }
 
 output "image" {
   description = "The image the task definition runs (repository_url@digest from release.json)."
-  value       = module.ecs_service.image
+  value       = module.stack.image
 }
 
 output "image_digest" {
   description = "The digest from release.json that this tree deploys (audits compare it with the running tasks)."
-  value       = local.release.image_digest
+  value       = module.stack.image_digest
 }
 
 output "ecs_cluster_name" {
   description = "Cluster of the service (deploy: update-service --cluster, wait services-stable)."
-  value       = module.ecs_service.cluster_name
+  value       = module.stack.ecs_cluster_name
 }
 
 output "ecs_service_name" {
   description = "The ECS service deploys update."
-  value       = module.ecs_service.service_name
+  value       = module.stack.ecs_service_name
 }
 
 output "task_definition_family" {
   description = "Task definition family CI registers new revisions of."
-  value       = module.ecs_service.task_definition_family
+  value       = module.stack.task_definition_family
 }
 
 output "task_definition_arn" {
   description = "Task definition revision Terraform registered."
-  value       = module.ecs_service.task_definition_arn
+  value       = module.stack.task_definition_arn
 }
 
 output "container_log_group" {
   description = "CloudWatch log group of the service's JSON access-log lines."
-  value       = module.ecs_service.log_group_name
+  value       = module.stack.container_log_group
 }
 
 output "api_access_log_group" {
   description = "CloudWatch log group of API Gateway's JSON access logs."
-  value       = module.api_gateway.access_log_group_name
+  value       = module.stack.api_access_log_group
 }
 
 output "deploy_role_arn" {
   description = "Role the deploy workflow assumes by OIDC (secret <ENV>_DEPLOY_ROLE_ARN)."
-  value       = module.github_oidc.deploy_role_arn
+  value       = module.stack.deploy_role_arn
 }
 
 output "ecr_reader_role_arn" {
   description = "Role the release job assumes to read dev's repository (secret DEV_ECR_READER_ROLE_ARN); null in prod."
-  value       = module.github_oidc.ecr_reader_role_arn
+  value       = module.stack.ecr_reader_role_arn
 }
 
 output "nlb_dns_name" {
   description = "Internal DNS name of the NLB (reachable only inside the VPC)."
-  value       = module.nlb.dns_name
+  value       = module.stack.nlb_dns_name
 }

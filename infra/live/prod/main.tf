@@ -1,98 +1,54 @@
-# One account's whole stack, from the modules only. infra/live/dev and
-# infra/live/prod hold the same .tf files; they differ only in
-# terraform.tfvars and <env>.s3.tfbackend. The image digest comes from the one
-# record both read, ../release.json, never from a variable or a tag.
+# The prod account: its provider, pinned to the account, and the one stack
+# (infra/modules/stack) with prod's values. Everything dev and prod share is in
+# the module; what is here is what makes this tree prod. The backend is in
+# versions.tf (prod.s3.tfbackend passed at init); account_id and app_version
+# (the git SHA) are passed at plan time.
 
 provider "aws" {
-  region              = var.region
+  region              = local.region
   allowed_account_ids = [var.account_id]
 
   default_tags {
-    tags = local.tags
+    tags = {
+      Project     = local.project
+      Environment = local.environment
+      ManagedBy   = "terraform"
+    }
   }
 }
 
 locals {
+  project     = "civet-api"
+  environment = "prod"
+  region      = "eu-west-1"
+
+  # The one record both trees read: the digest is never a variable or a tag.
   release = jsondecode(file("${path.module}/../release.json"))
-
-  name = "${var.project}-${var.environment}"
-  tags = {
-    Project     = var.project
-    Environment = var.environment
-    ManagedBy   = "terraform"
-  }
 }
 
-module "network" {
-  source = "../../modules/network"
+module "stack" {
+  source = "../../modules/stack"
 
-  name                 = local.name
-  vpc_cidr             = var.vpc_cidr
-  azs                  = var.azs
-  private_subnet_cidrs = var.private_subnet_cidrs
-}
+  project      = local.project
+  environment  = local.environment
+  image_digest = local.release.image_digest
+  app_version  = var.app_version
 
-module "ecr" {
-  source = "../../modules/ecr"
+  vpc_cidr             = "10.20.0.0/16"
+  azs                  = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+  private_subnet_cidrs = ["10.20.1.0/24", "10.20.2.0/24", "10.20.3.0/24"]
+  desired_count        = 2
 
-  name = var.project
-}
+  throttle_rate_limit  = 100
+  throttle_burst_limit = 200
+  quota_limit_per_day  = 50000
 
-module "nlb" {
-  source = "../../modules/nlb"
-
-  name       = local.name
-  vpc_id     = module.network.vpc_id
-  vpc_cidr   = module.network.vpc_cidr
-  subnet_ids = module.network.private_subnet_ids
-}
-
-module "ecs_service" {
-  source = "../../modules/ecs_service"
-
-  name                  = local.name
-  repository_url        = module.ecr.repository_url
-  repository_arn        = module.ecr.repository_arn
-  image_digest          = local.release.image_digest
-  app_env               = var.environment
-  app_version           = var.app_version
-  api_stage             = var.environment
-  desired_count         = var.desired_count
-  vpc_id                = module.network.vpc_id
-  vpc_cidr              = module.network.vpc_cidr
-  subnet_ids            = module.network.private_subnet_ids
-  s3_prefix_list_id     = module.network.s3_prefix_list_id
-  nlb_security_group_id = module.nlb.security_group_id
-  target_group_arn      = module.nlb.target_group_arn
-}
-
-module "api_gateway" {
-  source = "../../modules/api_gateway"
-
-  name                 = local.name
-  stage_name           = var.environment
-  nlb_arn              = module.nlb.arn
-  nlb_dns_name         = module.nlb.dns_name
-  nlb_listener_port    = module.nlb.listener_port
-  throttle_rate_limit  = var.throttle_rate_limit
-  throttle_burst_limit = var.throttle_burst_limit
-  quota_limit_per_day  = var.quota_limit_per_day
-}
-
-module "github_oidc" {
-  source = "../../modules/github_oidc"
-
-  name                   = local.name
-  github_org             = var.github_org
-  github_repo            = var.github_repo
-  github_owner_id        = var.github_owner_id
-  github_repo_id         = var.github_repo_id
-  subject_format         = var.github_subject_format
-  deploy_ref             = var.deploy_ref
-  ecr_reader_ref         = var.ecr_reader_ref
-  ecr_repository_arn     = module.ecr.repository_arn
-  ecs_cluster_arn        = module.ecs_service.cluster_arn
-  ecs_service_arn        = module.ecs_service.service_arn
-  task_definition_family = module.ecs_service.task_definition_family
-  passable_role_arns     = [module.ecs_service.task_role_arn, module.ecs_service.execution_role_arn]
+  # Placeholders (as SOURCE_URL in project.bzl): set the real repository and
+  # its ids before the first apply, see infra/README.md.
+  github_org      = "example-org"
+  github_repo     = "civet-api"
+  github_owner_id = "900000000"
+  github_repo_id  = "900000001"
+  deploy_ref      = "refs/tags/v*"
+  ecr_reader_ref  = null # no role reads prod's repository
 }

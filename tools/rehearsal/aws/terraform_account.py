@@ -10,6 +10,11 @@
       4. a second `plan -detailed-exitcode`: no change may be left but those
          of plan_allowlist.txt (moto limitations, each named there);
       5. writes SCRATCH/outputs.json (`tofu output -json`).
+  terraform_account.py replan --env dev --account-id ID ... --infra OTHER
+      After apply, in the same SCRATCH: plans OTHER's live tree against the
+      state the apply left in the account (a refactor's `moved` blocks meet
+      the deployment they are for). Prints tofu's plan; fails on any create,
+      destroy or replace, or an update plan_allowlist.txt does not explain.
   terraform_account.py plan-elsewhere --env prod --account-id ID ...
       Plans the tree with another account's credentials (local state) and
       prints tofu's answer; the caller expects "account ID not allowed".
@@ -143,28 +148,52 @@ class Account:
         self.tofu(live, "apply", "apply", "-auto-approve", "-no-color", *variables)
         self.say("live tree applied: %d resources in state" % self.count_resources(live))
 
-        code = self.tofu(live, "plan", "plan", "-detailed-exitcode", "-no-color", "-out=second.tfplan",
-                         *variables, accept=(0, 2))
-        left = []
-        if code == 2:
-            self.tofu(live, "show", "show", "-json", "second.tfplan")
-            left = unexplained_changes(self.plan_json(live), load_allowlist())
-        if left:
-            raise Failed("the second plan is not empty; changes no allow-list line explains:\n" +
-                         "\n".join("      " + line for line in left) +
-                         "\n      log: %s" % os.path.join(self.scratch, "logs", "plan.log"))
+        code = self.plan_and_check(live, "plan", "second plan", variables)
         self.say("second plan: %s" % ("no changes" if code == 0 else
                                       "only allow-listed moto differences"))
         with open(os.path.join(self.scratch, "outputs.json"), "w") as out:
             subprocess.run([TOFU, "output", "-json"], cwd=live, env=self.environ, stdout=out, check=True)
+
+    def plan_and_check(self, live, log_name, what, variables):
+        """plan -detailed-exitcode; fails unless every change is allow-listed."""
+        plan_file = log_name + ".tfplan"
+        code = self.tofu(live, log_name, "plan", "-detailed-exitcode", "-no-color", "-out=" + plan_file,
+                         *variables, accept=(0, 2))
+        left = []
+        if code == 2:
+            left = unexplained_changes(self.plan_json(live, plan_file), load_allowlist())
+        if left:
+            raise Failed("the %s is not empty; changes no allow-list line explains:\n" % what +
+                         "\n".join("      " + line for line in left) +
+                         "\n      log: %s" % os.path.join(self.scratch, "logs", log_name + ".log"))
+        return code
+
+    def replan(self, infra):
+        """INFRA's live tree planned against the state an earlier apply left in the account."""
+        self.copy_infra(infra)  # a new copy: the state is in the account's bucket, not here
+        live = self.tree()
+        self.write(os.path.join(live, "rehearsal_override.tf"), provider_override(self.endpoint))
+        self.write(os.path.join(live, "rehearsal.s3.tfbackend"), backend_override(self.endpoint))
+        self.tofu(live, "replan-init", "init", "-no-color", "-backend-config=%s.s3.tfbackend" % self.env,
+                  "-backend-config=rehearsal.s3.tfbackend")
+        variables = ["-var", "account_id=" + self.account_id, "-var", "app_version=" + self.app_version]
+        try:
+            code = self.plan_and_check(live, "replan", "plan of the other tree", variables)
+        finally:
+            with open(os.path.join(self.scratch, "logs", "replan.log")) as source:
+                print(source.read())
+        moved = [r for r in self.plan_json(live, "replan.tfplan").get("resource_changes", [])
+                 if r.get("previous_address")]
+        self.say("plan of %s against the applied state: %d resources moved, %s" % (
+            infra, len(moved), "no other change" if code == 0 else "other changes only allow-listed ones"))
 
     def count_resources(self, live):
         result = subprocess.run([TOFU, "state", "list"], cwd=live, env=self.environ,
                                 capture_output=True, text=True, check=True)
         return len([line for line in result.stdout.splitlines() if not line.startswith("data.")])
 
-    def plan_json(self, live):
-        result = subprocess.run([TOFU, "show", "-json", "second.tfplan"], cwd=live, env=self.environ,
+    def plan_json(self, live, plan_file):
+        result = subprocess.run([TOFU, "show", "-json", plan_file], cwd=live, env=self.environ,
                                 capture_output=True, text=True, check=True)
         return json.loads(result.stdout)
 
@@ -226,22 +255,25 @@ def unexplained_changes(plan, allowed):
 
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=["apply", "plan-elsewhere"])
+    parser.add_argument("command", choices=["apply", "replan", "plan-elsewhere"])
     parser.add_argument("--env", required=True, choices=["dev", "prod"])
     parser.add_argument("--account-id", required=True)
     parser.add_argument("--endpoint", required=True, help="the emulated account's URL")
     parser.add_argument("--credentials", required=True, help="AWS shared credentials file")
     parser.add_argument("--region", default="eu-west-1")
-    parser.add_argument("--app-version", help="git SHA (apply)")
+    parser.add_argument("--app-version", help="git SHA (apply, replan)")
     parser.add_argument("--infra", default=os.path.join(ROOT, "infra"))
     parser.add_argument("--scratch", required=True)
     args = parser.parse_args(argv)
     account = Account(args)
     try:
-        if args.command == "apply":
+        if args.command in ("apply", "replan"):
             if not args.app_version:
-                parser.error("apply needs --app-version")
-            account.apply(args.infra)
+                parser.error("%s needs --app-version" % args.command)
+            if args.command == "apply":
+                account.apply(args.infra)
+            else:
+                account.replan(args.infra)
         else:
             sys.exit(0 if account.plan_elsewhere(args.infra) == 0 else 1)
     except Failed as error:
