@@ -19,7 +19,8 @@ Writes the template with, in the container NAME (default: api):
 Read-only fields of a describe-task-definition answer (taskDefinitionArn,
 revision, status, ...) are dropped, so such an answer works as a template.
 
-  --template FILE  JSON task definition (tools/release/taskdef.template.json)
+  --template FILE  JSON task definition: the family's latest revision
+                   (tools/ci/current-taskdef.sh), or any describe-task-definition answer
   --image REF      repository@digest; a tag (repo:tag) or a bad digest is refused
   --env E          APP_ENV: 1-128 printable ASCII, no space, quote or backslash
   --stage S        API_STAGE: 0-64 of A-Z a-z 0-9 _ - (may be empty)

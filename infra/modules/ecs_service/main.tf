@@ -264,9 +264,12 @@ resource "aws_ecs_service" "this" {
     container_port   = var.container_port
   }
 
-  # Terraform registers the first revision; after that CI owns rollouts
-  # (tools/release/deploy.sh registers each new revision with the git SHA),
-  # so an apply must not put the service back on Terraform's revision.
+  # The task definition has one owner per part (README, "Who owns the task
+  # definition"): Terraform everything but the image and the injected
+  # variables, a deploy those. An apply that changes Terraform's part
+  # registers a revision and leaves the service where it is; the next deploy
+  # starts from the family's latest revision (tools/ci/current-taskdef.sh),
+  # so the change reaches the tasks with the next image, never an older one.
   lifecycle {
     ignore_changes = [task_definition]
   }

@@ -36,7 +36,7 @@ case "${args}" in
     echo "$2 $3 $4" >>"$AWS_SHARED_CREDENTIALS_FILE" ;;
   *" ecr get-login-password "*) echo the-password ;;
   *" ecs describe-services "*) echo "arn:aws:ecs:eu-west-1:111111111111:task-definition/api:7" ;;
-  *" ecs describe-task-definition "*) echo "{\"family\": \"api\"}" ;;
+  *" ecs describe-task-definition "*) echo "{\"family\": \"api\", \"taskDefinitionArn\": \"arn:aws:ecs:eu-west-1:111111111111:task-definition/api:9\"}" ;;
   *) echo "unexpected aws call: $*" >&2; exit 1 ;;
 esac'
 stub skopeo 'echo "skopeo $* $(cat)" >>"$LOG"'
@@ -76,6 +76,6 @@ expect 2 "ecr-login: not an ECR repository" "${CI}/ecr-login.sh" --repo registry
 : >"${LOG}"
 expect 0 "current-taskdef" "${CI}/current-taskdef.sh" --cluster c --service s --profile dev --out "${T}/td.json"
 check "task definition written" grep -q '"family": "api"' "${T}/td.json"
-check "the service's current revision is described" \
-  grep -q "describe-task-definition --task-definition arn:aws:ecs:eu-west-1:111111111111:task-definition/api:7" "${LOG}"
+check "the family's latest revision is described, not the running one" \
+  grep -q "describe-task-definition --task-definition api --query" "${LOG}"
 finish

@@ -90,6 +90,32 @@ expect 1 "a PRIMARY deployment without rolloutState is not taken as done" \
   "${deploy[@]}" --taskdef "${SCRATCH}/td2.json"
 said "reports no rolloutState"
 
+# 6. One owner: Terraform changes CPU and registers a revision it does not
+# move the service to (modules/ecs_service ignores task_definition on the
+# service); the next deploy starts from the family's latest revision, so
+# the task definition it rolls out has Terraform's CPU and the new image.
+export ECS_DOUBLE=complete:1
+rm -f "${ECS_DOUBLE_STATE}"
+running="$(aws_moto ecs describe-services --cluster dev --services api | jq -r '.services[0].taskDefinition')"
+jq '.cpu = "512"' "${SCRATCH}/td1.json" >"${SCRATCH}/terraform.json"
+terraform_arn="$(aws_moto ecs register-task-definition --cli-input-json "file://${SCRATCH}/terraform.json" |
+  jq -r .taskDefinition.taskDefinitionArn)"
+mkdir -p "${SCRATCH}/real-aws" # current-taskdef reads moto as it is, not the double
+ln -sf "${REAL_AWS}" "${SCRATCH}/real-aws/aws"
+expect 0 "current-taskdef: the family's latest revision, not the running one" \
+  env PATH="${SCRATCH}/real-aws:${PATH}" "${TEST_SRCDIR}/${TEST_WORKSPACE}/tools/ci/current-taskdef.sh" \
+  --cluster dev --service api --endpoint-url "${MOTO_URL}" --out "${SCRATCH}/template.json"
+said "${terraform_arn##*/} \(latest of api; the service runs ${running##*/}\)"
+digest3="sha256:$(printf 'image three' | sha256sum | cut -d' ' -f1)"
+"${RELEASE}/render-taskdef.sh" --template "${SCRATCH}/template.json" --image "${repo}@${digest3}" \
+  --env dev --stage dev --version v3 --out "${SCRATCH}/td3.json"
+expect 0 "deploy the new image" "${deploy[@]}" --taskdef "${SCRATCH}/td3.json"
+rolled="$(aws_moto ecs describe-task-definition --task-definition "$(new_arn)")"
+jq -e --arg img "${repo}@${digest3}" '.taskDefinition | .cpu == "512"
+  and .containerDefinitions[0].image == $img' <<<"${rolled}" >/dev/null ||
+  fail "the deployed revision lost Terraform's CPU or the new image: $(jq -c '.taskDefinition | {cpu, image: .containerDefinitions[0].image}' <<<"${rolled}")"
+echo "deployed $(new_arn): Terraform's cpu 512 and ${repo}@${digest3}"
+
 export ECS_DOUBLE=passthrough
 expect 1 "a service that does not exist" \
   "${RELEASE}/deploy.sh" --cluster dev --service nope --endpoint-url "${MOTO_URL}" --interval 1 --taskdef "${SCRATCH}/td2.json"
