@@ -15,8 +15,9 @@
  * Connections under pressure: CivetWeb serves a connection on one worker
  * thread at a time. Our patch (third_party/patches/civetweb-fair-keep-alive
  * .patch) makes a worker let go of a keep-alive connection, without closing
- * it, when its next request is not there within 100 ms or when others wait
- * and it has been served for 10 ms; the master thread polls such "parked"
+ * it, when its next request is not there within 100 ms (at once while
+ * others wait for a worker) or when others wait and it has been served for
+ * 10 ms; the master thread polls such "parked"
  * connections and queues them again when they send. So a new connection
  * (an NLB health check) is served after at most a few turns, whatever the
  * number of open connections, and nothing is ever closed under a client
