@@ -43,6 +43,7 @@ def api_dependencies():
         patches = [
             "//third_party:patches/civetweb-oversized-head-413.patch",
             "//third_party:patches/civetweb-method-token.patch",
+            "//third_party:patches/civetweb-fair-keep-alive.patch",
         ],
     )
     pinned_source(

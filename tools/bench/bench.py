@@ -1,21 +1,35 @@
 #!/usr/bin/python3
-"""tools/dev bench: our service against FastAPI and nginx, on one machine.
+"""tools/dev bench: our service against its peers, on one machine.
 
-Three servers on loopback, measured in one run with the same load:
-  api      //services/api:image, run from its own rootfs under bubblewrap,
-           as `tools/dev up` runs it
-  fastapi  tools/bench/reference/app.py under uvicorn, 1 worker, Debian's
-           python3-fastapi and python3-uvicorn (asyncio + h11)
-  nginx    `return 200` with the same /health body: the ceiling for an
-           HTTP/1.1 server here
+Servers on loopback, measured in one run with the same load:
+  api       //services/api:image, run from its own rootfs under bubblewrap,
+            as `tools/dev up` runs it
+  api-base  (with --baseline LAYOUT) an earlier build of the same image, run
+            the same way: "today's" service, to compare a change against
+  go        tools/bench/peer-go: Go's net/http doing the same /health work
+            (JSON body, request id, a JSON access-log line per request),
+            built by tools/bootstrap (tools/bench/build-peer-go)
+  fastapi   tools/bench/reference/app.py under uvicorn, 1 worker, Debian's
+            python3-fastapi and python3-uvicorn (asyncio + h11)
+  nginx     `return 200` with the same /health body: the ceiling for an
+            HTTP/1.1 server here
 
 For each concurrency, rounds alternate the servers (A B C A B C) so drift
 shows; each run is wrk with fixed threads and connections after a warm-up.
-Reported per run: requests/s, p50/p99 latency, errors, the server's peak RSS;
-per server: cold start to the first 200; per round: the ratios api/fastapi
-and api/nginx. Results go to bench/results/<date>.json and a Markdown table.
-Targets are printed beside the numbers; nothing here passes or fails on
-speed.
+Reported per run: requests/s, p50/p99 latency, errors, the server's peak RSS,
+and per connection whether it was served: wrk's counters do not show a
+connection that never got an answer, so `ss` samples wrk's sockets every
+half second; a connection that never received a byte although its request
+went out over a second earlier is *starved*, and a run with a starved
+connection is marked FAIL. Per server: cold start to the first 200; per
+round: the ratios of api to each peer. Results go to
+bench/results/<date>.json and a Markdown table. Targets are printed beside
+the numbers; nothing here passes or fails on speed.
+
+--soak runs only the api for a while (default 120 s at c256, GET /health
+and POST /v1/echo alternating) and compares its RSS and open file
+descriptors after the warm-up with those at the end (bench/results/
+<date>-soak.{json,md}).
 """
 
 import argparse
@@ -27,13 +41,31 @@ import shutil
 import socket
 import subprocess
 import sys
+import resource
 import tempfile
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 STATE = os.path.join(ROOT, ".state", "bench")
 HEALTH_BODY = '{"status":"ok","environment":"bench","stage":"","version":"bench","image_digest":""}'
-TARGETS = "api >= 10x fastapi and >= 0.6x nginx req/s; p99 <= 1 ms at c64; RSS <= 16 MB; cold start <= 20 ms"
+TARGETS = ("api >= 1.3x go req/s with a lower p99 at c64 and c256; api >= 10x fastapi and >= 0.6x nginx req/s; "
+           "api >= 0.95x api-base at c64; every connection served at every concurrency (c1024 included); "
+           "RSS <= 16 MB (c1024 included); p99 <= 1 ms at c64; cold start <= 20 ms")
+PEER_GO = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
+                       "civet-api", "bench", "peer-go")
+STARVED_AFTER_MS = 1000  # a request unanswered this long, on a connection never answered, is starved
+SOAK_SCRIPT = """-- tools/bench/bench.py --soak: GET /health and POST /v1/echo alternating.
+local n = 0
+request = function()
+  n = n + 1
+  if n % 2 == 0 then
+    return wrk.format("POST", "/v1/echo", {["Content-Type"] = "application/json"},
+                      '{"message":"soak","repeat":2}')
+  end
+  return wrk.format("GET", "/health")
+end
+"""
 
 
 def free_port():
@@ -72,8 +104,9 @@ def tree_pids(pid):
     return seen
 
 
-def peak_rss_kb(pid, skip=("bwrap",)):
-    """Sum of VmHWM over the process tree (bubblewrap itself excluded)."""
+def rss_kb(pid, field="VmHWM", skip=("bwrap",)):
+    """Sum of a /proc status field (VmHWM: peak, VmRSS: now) over the
+    process tree, bubblewrap itself excluded."""
     total = 0
     for p in tree_pids(pid):
         try:
@@ -82,10 +115,80 @@ def peak_rss_kb(pid, skip=("bwrap",)):
         except OSError:
             continue
         name = re.search(r"^Name:\s*(\S+)", status, re.M)
-        hwm = re.search(r"^VmHWM:\s*(\d+)", status, re.M)
-        if hwm and not (name and name.group(1) in skip):
-            total += int(hwm.group(1))
+        value = re.search(r"^%s:\s*(\d+)" % field, status, re.M)
+        if value and not (name and name.group(1) in skip):
+            total += int(value.group(1))
     return total
+
+
+def peak_rss_kb(pid):
+    return rss_kb(pid, "VmHWM")
+
+
+def open_fds(pid, skip=("bwrap",)):
+    """Open file descriptors over the process tree, bubblewrap excluded."""
+    total = 0
+    for p in tree_pids(pid):
+        try:
+            with open("/proc/%d/comm" % p) as f:
+                if f.read().strip() in skip:
+                    continue
+            total += len(os.listdir("/proc/%d/fd" % p))
+        except OSError:
+            continue
+    return total
+
+
+class ConnectionSampler(threading.Thread):
+    """Samples the client sockets connected to a port with `ss -ti` while
+    wrk runs, and tells which connections were served.
+
+    Per client port: whether it ever received a byte, and for how long at
+    most it waited for an answer (its last send was later than its last
+    receive, or it never received). The wait is a lower bound: samples are
+    half a second apart."""
+
+    def __init__(self, port, interval_s=0.5):
+        super().__init__(daemon=True)
+        self.port, self.interval_s = port, interval_s
+        self.conns = {}  # local port -> {"received": bool, "wait_ms": int}
+        self.done = threading.Event()
+
+    def sample(self):
+        out = subprocess.run(["ss", "-tinH", "state", "established", "dport", "= :%d" % self.port],
+                             capture_output=True, text=True).stdout
+        local = None
+        for line in out.splitlines():
+            if not line.startswith((" ", "\t")):
+                fields = line.split()
+                local = fields[2].rsplit(":", 1)[1] if len(fields) >= 4 else None
+                continue
+            if local is None:
+                continue
+            received = int((re.search(r"bytes_received:(\d+)", line) or [0, 0])[1]) > 0
+            lastsnd = int((re.search(r"lastsnd:(\d+)", line) or [0, 0])[1])
+            lastrcv = int((re.search(r"lastrcv:(\d+)", line) or [0, 0])[1])
+            waiting = not received or lastrcv > lastsnd
+            c = self.conns.setdefault(local, {"received": False, "wait_ms": 0})
+            c["received"] = c["received"] or received
+            if waiting:
+                c["wait_ms"] = max(c["wait_ms"], lastsnd)
+            local = None
+
+    def run(self):
+        while not self.done.wait(self.interval_s):
+            self.sample()
+
+    def stop(self):
+        self.done.set()
+        self.join()
+
+    def summary(self):
+        starved = [c for c in self.conns.values() if not c["received"] and c["wait_ms"] >= STARVED_AFTER_MS]
+        return {"conns_seen": len(self.conns),
+                "conns_served": sum(1 for c in self.conns.values() if c["received"]),
+                "conns_starved": len(starved),
+                "max_wait_ms": max([c["wait_ms"] for c in self.conns.values()] or [0])}
 
 
 class Server:
@@ -115,12 +218,17 @@ class Server:
                 self.proc.kill()
 
 
-def api_server(rootfs, port):
+def api_server(rootfs, port, name="api"):
     argv = ["bwrap", "--ro-bind", rootfs, "/", "--proc", "/proc", "--dev", "/dev",
             "--unshare-all", "--share-net", "--as-pid-1", "--uid", "65532", "--gid", "65532",
             "--clearenv", "--setenv", "PORT", str(port), "--setenv", "APP_ENV", "bench",
             "--setenv", "APP_VERSION", "bench", "--setenv", "API_THREADS", "128", "/app/api"]
-    return Server("api", argv, port)
+    return Server(name, argv, port)
+
+
+def go_server(port):
+    env = {"PORT": str(port), "APP_ENV": "bench", "APP_VERSION": "bench"}
+    return Server("go", [PEER_GO], port, env=env)
 
 
 def fastapi_server(port):
@@ -137,7 +245,8 @@ def nginx_server(port, workdir):
 daemon off;
 pid %(d)s/nginx.pid;
 error_log %(d)s/error.log warn;
-events { worker_connections 1024; }
+worker_rlimit_nofile 8192;
+events { worker_connections 4096; }
 http {
   access_log off;
   server {
@@ -165,29 +274,56 @@ def parse_wrk(text):
             "p99_ms": latency_ms("99%"), "errors": errors}
 
 
-def wrk(port, connections, seconds, threads=2, prefix=()):
-    """prefix: a command wrk runs under (tools/bench/profile_api.py pins it with taskset)."""
-    out = subprocess.run(list(prefix) + ["wrk", "-t%d" % threads, "-c%d" % connections, "-d%ds" % seconds,
-                          "--latency", "http://127.0.0.1:%d/health" % port],
-                         capture_output=True, text=True, check=True).stdout
-    return parse_wrk(out)
+def wrk(port, connections, seconds, threads=2, prefix=(), script=None, sample=False):
+    """prefix: a command wrk runs under (tools/bench/profile_api.py pins it
+    with taskset); script: a wrk Lua script; sample: count served and
+    starved connections with ConnectionSampler."""
+    argv = list(prefix) + ["wrk", "-t%d" % threads, "-c%d" % connections, "-d%ds" % seconds, "--latency"]
+    if script:
+        argv += ["-s", script]
+    sampler = ConnectionSampler(port) if sample else None
+    if sampler:
+        sampler.start()
+    try:
+        out = subprocess.run(argv + ["http://127.0.0.1:%d/health" % port],
+                             capture_output=True, text=True, check=True).stdout
+    finally:
+        if sampler:
+            sampler.stop()
+    result = parse_wrk(out)
+    if sampler:
+        result.update(sampler.summary())
+    return result
 
 
-def unpack_image(workdir):
-    subprocess.run(["bazel", "build", "--noshow_progress", "//services/api:image"], cwd=ROOT,
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    layout = os.path.join(ROOT, "bazel-bin", "services", "api", "image")
+def raise_fd_limit():
+    """c1024 needs more descriptors than a default soft limit of 1024, for
+    wrk and for every server (they inherit it), as on Fargate (65535)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > soft:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def unpack_layout(layout, workdir, name):
+    """Unpacks an OCI image layout into workdir/<name>-rootfs for bwrap."""
     policy = os.path.join(workdir, "policy.json")
     with open(policy, "w") as f:
         f.write('{"default":[{"type":"insecureAcceptAnything"}]}')
-    tagged = os.path.join(workdir, "layout")
-    rootfs = os.path.join(workdir, "rootfs")
+    tagged = os.path.join(workdir, name + "-layout")
+    rootfs = os.path.join(workdir, name + "-rootfs")
     subprocess.run(["skopeo", "--policy", policy, "copy", "--quiet", "oci:" + layout, "oci:%s:bench" % tagged],
                    check=True)
     subprocess.run(["umoci", "raw", "unpack", "--image", tagged + ":bench", rootfs], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     os.mkdir(os.path.join(rootfs, "proc"))
     os.mkdir(os.path.join(rootfs, "dev"))
+    return rootfs
+
+
+def unpack_image(workdir):
+    subprocess.run(["bazel", "build", "--noshow_progress", "//services/api:image"], cwd=ROOT,
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rootfs = unpack_layout(os.path.join(ROOT, "bazel-bin", "services", "api", "image"), workdir, "api")
     size = json.load(open(os.path.join(ROOT, "bazel-bin", "services", "api", "image.report.json")))
     return rootfs, size["compressed_size"]
 
@@ -202,48 +338,193 @@ def fastapi_footprint_kb():
     return sum(int(x) for x in out.split() if x.isdigit())
 
 
-def markdown(result):
-    lines = ["| conc | round | server | req/s | p50 ms | p99 ms | errors | peak RSS MB |",
-             "|---|---|---|---|---|---|---|---|"]
+def ratio(a, b):
+    return a / b if b else 0.0
+
+
+def round_ratios(connections, rnd, by_server):
+    """api against each peer in one round; p99_lower_than_go as the target asks."""
+    api = by_server["api"]
+    r = {"connections": connections, "round": rnd}
+    for peer in ("go", "fastapi", "nginx", "api-base"):
+        if peer in by_server:
+            r["api_over_" + peer.replace("-", "_")] = ratio(api["rps"], by_server[peer]["rps"])
+    if "go" in by_server:
+        r["api_p99_below_go"] = (api["p99_ms"] or 0) < (by_server["go"]["p99_ms"] or 0)
+    return r
+
+
+def verdicts(result):
+    """Each target, met or not, per round of the same run."""
+    out = []
+    by = {}
     for run in result["runs"]:
-        lines.append("| c%d | %d | %s | %.0f | %.2f | %.2f | %d | %.1f |" % (
-            run["connections"], run["round"], run["server"], run["rps"], run["p50_ms"] or 0,
-            run["p99_ms"] or 0, run["errors"], run["peak_rss_kb"] / 1024))
-    lines += ["", "| conc | round | api/fastapi | api/nginx |", "|---|---|---|---|"]
+        by.setdefault((run["connections"], run["round"]), {})[run["server"]] = run
     for r in result["ratios"]:
-        lines.append("| c%d | %d | %.1fx | %.2fx |" % (r["connections"], r["round"], r["api_over_fastapi"],
-                                                    r["api_over_nginx"]))
+        c, rnd = r["connections"], r["round"]
+        tag = "c%d round %d" % (c, rnd)
+        if c in (64, 256) and "api_over_go" in r:
+            ok = r["api_over_go"] >= 1.3 and r["api_p99_below_go"]
+            out.append("%s: api/go %.2fx, p99 %s go's: %s" % (
+                tag, r["api_over_go"], "below" if r["api_p99_below_go"] else "NOT below", "met" if ok else "NOT met"))
+        if "api_over_fastapi" in r:
+            out.append("%s: api/fastapi %.1fx: %s" % (tag, r["api_over_fastapi"],
+                                                     "met" if r["api_over_fastapi"] >= 10 else "NOT met"))
+        if "api_over_nginx" in r:
+            out.append("%s: api/nginx %.2fx: %s" % (tag, r["api_over_nginx"],
+                                                   "met" if r["api_over_nginx"] >= 0.6 else "NOT met"))
+        if c == 64 and "api_over_api_base" in r:
+            out.append("%s: api/api-base %.3fx (>= 0.95): %s" % (
+                tag, r["api_over_api_base"], "met" if r["api_over_api_base"] >= 0.95 else "NOT met"))
+        api = by[(c, rnd)]["api"]
+        if "conns_starved" in api:
+            out.append("%s: api served %d of %d connections, %d starved: %s" % (
+                tag, api["conns_served"], api["conns_seen"], api["conns_starved"],
+                "met" if api["conns_starved"] == 0 else "NOT met"))
+        if c == 64:
+            out.append("%s: api p99 %.2f ms (<= 1): %s" % (tag, api["p99_ms"] or 0,
+                                                          "met" if (api["p99_ms"] or 0) <= 1 else "NOT met"))
+        if c == 1024:
+            mb = api["peak_rss_kb"] / 1024
+            out.append("%s: api peak RSS %.1f MB (<= 16): %s" % (tag, mb, "met" if mb <= 16 else "NOT met"))
+    if "api" in result["cold_start_ms"]:
+        ms = result["cold_start_ms"]["api"]
+        out.append("api cold start %.1f ms (<= 20): %s" % (ms, "met" if ms <= 20 else "NOT met"))
+    return out
+
+
+def markdown(result):
+    lines = ["| conc | round | server | req/s | p50 ms | p99 ms | errors | conns served | starved | "
+             "max wait s | peak RSS MB |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for run in result["runs"]:
+        starved = run.get("conns_starved", 0)
+        lines.append("| c%d | %d | %s | %.0f | %.2f | %.2f | %d | %d/%d | %s | %.1f | %.1f |" % (
+            run["connections"], run["round"], run["server"], run["rps"], run["p50_ms"] or 0,
+            run["p99_ms"] or 0, run["errors"], run.get("conns_served", 0), run.get("conns_seen", 0),
+            "**%d FAIL**" % starved if starved else "0", run.get("max_wait_ms", 0) / 1000,
+            run["peak_rss_kb"] / 1024))
+    peers = [p for p in ("go", "fastapi", "nginx", "api-base") if any(
+        "api_over_" + p.replace("-", "_") in r for r in result["ratios"])]
+    lines += ["", "| conc | round | " + " | ".join("api/" + p for p in peers) + " | api p99 < go p99 |",
+              "|---|---|" + "---|" * (len(peers) + 1)]
+    for r in result["ratios"]:
+        cells = ["%.2fx" % r["api_over_" + p.replace("-", "_")] for p in peers]
+        lines.append("| c%d | %d | %s | %s |" % (r["connections"], r["round"], " | ".join(cells),
+                                                 "yes" if r.get("api_p99_below_go") else "no"))
     lines += ["", "| server | cold start to first 200 |", "|---|---|"]
     for name, ms in result["cold_start_ms"].items():
         lines.append("| %s | %.1f ms |" % (name, ms))
     lines += ["", "Image (compressed): %.2f MB. FastAPI reference install footprint (Debian packages): %.1f MB." % (
         result["image_compressed_bytes"] / 1e6, result["fastapi_footprint_kb"] / 1024),
-        "", "Targets (not tests): " + TARGETS]
+        "", "Targets (not tests): " + TARGETS, ""]
+    lines += ["- " + v for v in verdicts(result)]
     return "\n".join(lines)
+
+
+def write_result(result, stem, title, table):
+    with open(stem + ".json", "w") as f:
+        json.dump(result, f, indent=2)
+        f.write("\n")
+    with open(stem + ".md", "w") as f:
+        f.write("# %s\n\n%s\n" % (title, table))
+    print("\n" + table)
+    print("\nwrote %s.json and %s.md" % (stem, stem))
+
+
+def check_tools():
+    for tool, package in (("wrk", "wrk"), ("nginx", "nginx"), ("bwrap", "bubblewrap"), ("skopeo", "skopeo"),
+                          ("umoci", "umoci"), ("bazel", "bazel-bootstrap"), ("ss", "iproute2")):
+        if not shutil.which(tool):
+            sys.exit("bench: %s not found: apt-get install %s (tools/dev bootstrap installs it)" % (tool, package))
+    if subprocess.run(["/usr/bin/python3", "-c", "import fastapi, uvicorn"], capture_output=True).returncode:
+        sys.exit("bench: Debian's python3-fastapi and python3-uvicorn are needed (tools/dev bootstrap installs them)")
+    if not os.access(PEER_GO, os.X_OK):
+        sys.exit("bench: %s not found: run tools/bootstrap (it runs tools/bench/build-peer-go)" % PEER_GO)
+
+
+def soak(args, workdir, rootfs):
+    """The api alone under mixed load: RSS and descriptors after the warm-up
+    against the end."""
+    script = os.path.join(workdir, "soak.lua")
+    with open(script, "w") as f:
+        f.write(SOAK_SCRIPT)
+    server = api_server(rootfs, free_port())
+    server.start()
+    try:
+        wrk(server.port, args.soak_connections, 10, script=script)  # warm-up
+        time.sleep(1)
+        before = {"rss_kb": rss_kb(server.proc.pid, "VmRSS"), "fds": open_fds(server.proc.pid)}
+        print("==> soak: after warm-up RSS %.1f MB, %d fds; %d s at c%d" % (
+            before["rss_kb"] / 1024, before["fds"], args.soak_seconds, args.soak_connections), flush=True)
+        run = wrk(server.port, args.soak_connections, args.soak_seconds, script=script, sample=True)
+        time.sleep(1)
+        after = {"rss_kb": rss_kb(server.proc.pid, "VmRSS"), "fds": open_fds(server.proc.pid)}
+    finally:
+        server.stop()
+    growth = {k: ratio(after[k] - before[k], before[k]) for k in before}
+    result = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+              "seconds": args.soak_seconds, "connections": args.soak_connections, "load": "GET /health and "
+              "POST /v1/echo alternating", "after_warmup": before, "at_end": after, "growth": growth, "run": run}
+    lines = ["| | after warm-up | at end | change | within 5% |", "|---|---|---|---|---|"]
+    for key, label, scale in (("rss_kb", "RSS MB", 1024.0), ("fds", "open fds", 1.0)):
+        lines.append("| %s | %.1f | %.1f | %+.1f%% | %s |" % (label, before[key] / scale, after[key] / scale,
+                                                          growth[key] * 100, "yes" if abs(growth[key]) <= 0.05
+                                                          else "**no**"))
+    lines += ["", "Load: %.0f req/s, p99 %.2f ms, %d errors (non-2xx included), %d/%d connections served, %d starved." % (
+        run["rps"], run["p99_ms"] or 0, run["errors"], run["conns_served"], run["conns_seen"],
+        run["conns_starved"])]
+    out_dir = os.path.join(ROOT, "bench", "results")
+    os.makedirs(out_dir, exist_ok=True)
+    write_result(result, os.path.join(out_dir, result["date"][:10] + "-soak"),
+                 "Soak %s\n\n`tools/dev bench --soak`: the api alone, %d s at c%d, GET /health and POST /v1/echo "
+                 "alternating, wrk -t2." % (result["date"], args.soak_seconds, args.soak_connections),
+                 "\n".join(lines))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=5, help="length of each wrk run (default 5)")
-    parser.add_argument("--rounds", type=int, default=2, help="A B C rounds per concurrency (default 2)")
-    parser.add_argument("--connections", default="8,64", help="concurrencies (default 8,64)")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds over all servers per concurrency (default 2)")
+    parser.add_argument("--connections", default="8,64,256,1024",
+                        help="concurrencies (default 8,64,256,1024; API_THREADS is 128)")
+    parser.add_argument("--baseline", metavar="LAYOUT",
+                        help="OCI image layout of an earlier //services/api:image, run as api-base")
+    parser.add_argument("--soak", action="store_true", help="run the soak instead (api only)")
+    parser.add_argument("--soak-seconds", type=int, default=120, help="soak length (default 120)")
+    parser.add_argument("--soak-connections", type=int, default=256, help="soak concurrency (default 256)")
     args = parser.parse_args()
-    for tool, package in (("wrk", "wrk"), ("nginx", "nginx"), ("bwrap", "bubblewrap"), ("skopeo", "skopeo"),
-                          ("umoci", "umoci"), ("bazel", "bazel-bootstrap")):
-        if not shutil.which(tool):
-            sys.exit("bench: %s not found: apt-get install %s (tools/dev bootstrap installs it)" % (tool, package))
-    if subprocess.run(["/usr/bin/python3", "-c", "import fastapi, uvicorn"], capture_output=True).returncode:
-        sys.exit("bench: Debian's python3-fastapi and python3-uvicorn are needed (tools/dev bootstrap installs them)")
+    check_tools()
+    raise_fd_limit()
 
     os.makedirs(STATE, exist_ok=True)
     workdir = tempfile.mkdtemp(dir=STATE)
     print("==> build and unpack //services/api:image", flush=True)
-    rootfs, image_bytes = unpack_image(workdir)
-    servers = [api_server(rootfs, free_port()), fastapi_server(free_port()), nginx_server(free_port(), workdir)]
-    result = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-              "machine": {"cpus": os.cpu_count()}, "seconds": args.seconds, "targets": TARGETS,
-              "image_compressed_bytes": image_bytes, "fastapi_footprint_kb": fastapi_footprint_kb(),
-              "cold_start_ms": {}, "runs": [], "ratios": []}
+    try:
+        rootfs, image_bytes = unpack_image(workdir)
+        if args.soak:
+            soak(args, workdir, rootfs)
+            return
+        servers = [api_server(rootfs, free_port())]
+        if args.baseline:
+            servers.append(api_server(unpack_layout(os.path.abspath(args.baseline), workdir, "base"), free_port(),
+                                      "api-base"))
+        servers += [go_server(free_port()), fastapi_server(free_port()), nginx_server(free_port(), workdir)]
+        result = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+                  "machine": {"cpus": os.cpu_count()}, "seconds": args.seconds, "targets": TARGETS,
+                  "baseline": args.baseline, "image_compressed_bytes": image_bytes,
+                  "fastapi_footprint_kb": fastapi_footprint_kb(), "cold_start_ms": {}, "runs": [], "ratios": []}
+        run_all(args, servers, result)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    out_dir = os.path.join(ROOT, "bench", "results")
+    os.makedirs(out_dir, exist_ok=True)
+    write_result(result, os.path.join(out_dir, result["date"][:10]),
+                 "Benchmark %s\n\n`tools/dev bench` on %d CPUs, wrk -t2, %d s per run." % (
+                     result["date"], os.cpu_count(), args.seconds), markdown(result))
+
+
+def run_all(args, servers, result):
     try:
         for s in servers:
             s.start()
@@ -254,34 +535,20 @@ def main():
             for rnd in range(1, args.rounds + 1):
                 by_server = {}
                 for s in servers:
-                    run = wrk(s.port, connections, args.seconds)
+                    run = wrk(s.port, connections, args.seconds, sample=True)
                     run.update(server=s.name, connections=connections, round=rnd,
                                peak_rss_kb=peak_rss_kb(s.proc.pid))
                     result["runs"].append(run)
                     by_server[s.name] = run
-                    print("    c%-3d round %d  %-8s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d" % (
-                        connections, rnd, s.name, run["rps"], run["p50_ms"] or 0, run["p99_ms"] or 0,
-                        run["errors"]), flush=True)
-                result["ratios"].append({
-                    "connections": connections, "round": rnd,
-                    "api_over_fastapi": by_server["api"]["rps"] / max(by_server["fastapi"]["rps"], 1),
-                    "api_over_nginx": by_server["api"]["rps"] / max(by_server["nginx"]["rps"], 1)})
+                    print("    c%-4d round %d  %-8s %9.0f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %d  "
+                          "served %d/%d  starved %d%s" % (
+                              connections, rnd, s.name, run["rps"], run["p50_ms"] or 0, run["p99_ms"] or 0,
+                              run["errors"], run["conns_served"], run["conns_seen"], run["conns_starved"],
+                              "  FAIL" if run["conns_starved"] else ""), flush=True)
+                result["ratios"].append(round_ratios(connections, rnd, by_server))
     finally:
         for s in servers:
             s.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
-    out_dir = os.path.join(ROOT, "bench", "results")
-    os.makedirs(out_dir, exist_ok=True)
-    stem = os.path.join(out_dir, result["date"][:10])
-    with open(stem + ".json", "w") as f:
-        json.dump(result, f, indent=2)
-        f.write("\n")
-    table = markdown(result)
-    with open(stem + ".md", "w") as f:
-        f.write("# Benchmark %s\n\n`tools/dev bench` on %d CPUs, wrk -t2, %d s per run.\n\n%s\n" % (
-            result["date"], os.cpu_count(), args.seconds, table))
-    print("\n" + table)
-    print("\nwrote %s.json and %s.md" % (stem, stem))
 
 
 if __name__ == "__main__":

@@ -171,12 +171,15 @@ int exchange_send(struct exchange *x, int status, const char *content_type,
         extra = &none;
     if (x->draining == NULL || atomic_load(x->draining))
         x->keep_alive = 0;
+    if (!x->keep_alive)
+        mg_close_after_response(x->conn); /* as the header below says */
     http_format_date(time(NULL), date);
     head = (struct http_response){
         .status = status, .content_type = content_type,
         .cache_control = cache_control, .request_id = x->request_id,
         .allow = extra->allow, .location = extra->location,
-        .csp = extra->csp, .date = date, .keep_alive = x->keep_alive,
+        .csp = extra->csp, .retry_after = extra->retry_after,
+        .date = date, .keep_alive = x->keep_alive,
         .content_length = len,
     };
     head_len = http_format_head(&head, w->out, w->out_size);
@@ -205,10 +208,9 @@ int exchange_send_json(struct exchange *x, int status,
                          json->data, json->len, NULL);
 }
 
-int exchange_send_problem(struct exchange *x, struct problem *p,
-                          const char *allow)
+int exchange_send_problem_extra(struct exchange *x, struct problem *p,
+                                const struct response_extra *extra)
 {
-    struct response_extra extra = {.allow = allow};
     struct json_text doc;
     int status;
 
@@ -216,9 +218,17 @@ int exchange_send_problem(struct exchange *x, struct problem *p,
     if (problem_render(p, &doc) != 0)
         return exchange_send(x, 500, "text/plain", CACHE_NO_STORE, "", 0, NULL);
     status = exchange_send(x, p->status, PROBLEM_CONTENT_TYPE, CACHE_NO_STORE,
-                           doc.data, doc.len, &extra);
+                           doc.data, doc.len, extra);
     json_text_free(&doc);
     return status;
+}
+
+int exchange_send_problem(struct exchange *x, struct problem *p,
+                          const char *allow)
+{
+    struct response_extra extra = {.allow = allow};
+
+    return exchange_send_problem_extra(x, p, &extra);
 }
 
 int exchange_fail(struct exchange *x, int status, const char *detail)

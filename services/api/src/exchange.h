@@ -61,6 +61,7 @@ struct response_extra {
     const char *allow;
     const char *location;
     const char *csp;
+    const char *retry_after;
 };
 
 /* Sends status, headers and body (omitted for HEAD) and logs the request.
@@ -75,6 +76,10 @@ int exchange_send_json(struct exchange *x, int status,
 /* Sends p as application/problem+json; allow may be NULL. Uses x's id. */
 int exchange_send_problem(struct exchange *x, struct problem *p,
                           const char *allow);
+
+/* The same with any extra headers (Retry-After on a 503). */
+int exchange_send_problem_extra(struct exchange *x, struct problem *p,
+                                const struct response_extra *extra);
 
 /* A problem with only status and detail. */
 int exchange_fail(struct exchange *x, int status, const char *detail);

@@ -64,6 +64,7 @@ int http_format_head(const struct http_response *r, char *buf, size_t size)
     put_header(&w, "Allow", r->allow);
     put_header(&w, "Location", r->location);
     put_header(&w, "Content-Security-Policy", r->csp);
+    put_header(&w, "Retry-After", r->retry_after);
     put_header(&w, "Connection", r->keep_alive ? "keep-alive" : "close");
     put(&w, "\r\n", 3); /* with the NUL, which is not counted */
     if (w.overflow)

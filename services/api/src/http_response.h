@@ -20,6 +20,7 @@ struct http_response {
     const char *allow;          /* optional: 405 */
     const char *location;       /* optional: redirects, always relative */
     const char *csp;            /* optional: Content-Security-Policy */
+    const char *retry_after;    /* optional: 503, seconds */
     const char *date;           /* IMF-fixdate, see http_format_date() */
     int keep_alive;
     size_t content_length;

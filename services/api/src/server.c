@@ -4,11 +4,38 @@
  * starts an exchange (request id, timing), asks the router for the route and
  * calls that route's handler. Errors CivetWeb detects itself (unparsable
  * request line, headers over max_request_size) arrive in on_http_error()
- * and leave as problem documents too. */
+ * and leave as problem documents too.
+ *
+ * Start-up: the route handler is registered from CivetWeb's init_context
+ * callback, which runs after the port is bound and before the master and
+ * worker threads exist. A connection that arrives that early waits in the
+ * kernel's accept queue until it can be routed; it is never answered 404
+ * (the old order, mg_start() then mg_set_request_handler(), had a window).
+ *
+ * Connections under pressure: CivetWeb serves a connection on one worker
+ * thread at a time. Our patch (third_party/patches/civetweb-fair-keep-alive
+ * .patch) makes a worker let go of a keep-alive connection, without closing
+ * it, when its next request is not there within 100 ms (at once while
+ * others wait for a worker) or when others wait and it has been served for
+ * 10 ms; the master thread polls such "parked"
+ * connections and queues them again when they send. So a new connection
+ * (an NLB health check) is served after at most a few turns, whatever the
+ * number of open connections, and nothing is ever closed under a client
+ * that may be reusing it. Closing busy connections (Connection: close when
+ * workers are scarce) was the alternative: it costs a TCP handshake per turn
+ * and cannot free a worker held by an idle connection without racing the
+ * client's next request.
+ *
+ * Timeouts (see README, "Connections"): keep-alive connections stay open
+ * KEEP_ALIVE_TIMEOUT_MS, longer than the NLB's 350 s TCP idle timeout, so
+ * the service never closes a flow the NLB still considers open; the NLB
+ * (or API Gateway) always closes first. A request that waited longer than
+ * OVERLOAD_WAIT_MS for a worker is answered 503 (overload.h). */
 #include "server.h"
 
 #include <errno.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,10 +47,14 @@
 #include "app.h"
 #include "exchange.h"
 #include "listener.h"
+#include "overload.h"
 #include "router.h"
 #include "url.h"
 
 #define MAX_HEADER_BYTES "16384"
+/* The NLB forgets an idle flow after 350 s (its default TCP idle timeout);
+ * 10 s more so that our close never crosses a request it forwards. */
+#define KEEP_ALIVE_TIMEOUT_MS "360000"
 #define MAX_PATH_BYTES 16384 /* a path cannot be longer than the head */
 
 /* The only state that changes while serving: what a graceful stop needs. */
@@ -37,6 +68,8 @@ struct api_server {
     struct traffic traffic;
     struct mg_context *mg;
     int port;
+    server_listening_fn on_listening; /* tests: see server_start_observed() */
+    void *on_listening_arg;
     /* Graceful stop: a helper thread runs mg_stop() and signals done. */
     pthread_mutex_t lock;
     pthread_cond_t stopped;
@@ -55,6 +88,18 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
     status = serve_request(server, conn);
     atomic_fetch_sub(&server->traffic.in_flight, 1);
     return status;
+}
+
+/* 503 at once: the request waited too long for a worker (overload.h). */
+static int shed(struct exchange *x)
+{
+    struct problem p = {.status = 503,
+                        .detail = "the service is overloaded; retry after "
+                                  OVERLOAD_RETRY_AFTER_S " s"};
+    struct response_extra extra = {.retry_after = OVERLOAD_RETRY_AFTER_S};
+
+    x->keep_alive = 0; /* one connection fewer competing for a worker */
+    return exchange_send_problem_extra(x, &p, &extra);
 }
 
 static int serve_request(struct api_server *server, struct mg_connection *conn)
@@ -77,6 +122,9 @@ static int serve_request(struct api_server *server, struct mg_connection *conn)
         return exchange_fail(&x, 400, "the path has a malformed or NUL escape");
     }
     match = router_match(x.ri->request_method, path);
+    if (match.status == 0 &&
+        overload_should_shed(mg_get_connection_wait_ms(conn), match.route->id))
+        return shed(&x);
     if (match.status != 0) {
         exchange_discard_body(&x);
         p.status = match.status;
@@ -111,6 +159,21 @@ static int on_http_error(struct mg_connection *conn, int status,
     return exchange_fail(&x, 400, "the request could not be parsed"), 0;
 }
 
+/* Runs inside mg_start(), port bound, before any thread that reads a
+ * request exists: routes are in place before the first request is read. */
+static void on_init_context(const struct mg_context *ctx)
+{
+    /* CivetWeb passes its context as const; registering a handler is what
+     * this callback is for ("init user libraries"). */
+    struct mg_context *mg = (struct mg_context *)(uintptr_t)ctx;
+    struct api_server *s = mg_get_user_data(ctx);
+    struct mg_server_port port;
+
+    if (s->on_listening != NULL && mg_get_server_ports(ctx, 1, &port) == 1)
+        s->on_listening(port.port, s->on_listening_arg);
+    mg_set_request_handler(mg, "**", dispatch, s);
+}
+
 static void *on_init_thread(const struct mg_context *ctx, int thread_type)
 {
     (void)ctx;
@@ -140,7 +203,7 @@ static int start_civetweb(struct api_server *s, const char *listen_spec,
         "listening_ports", listen_spec,
         "num_threads", threads,
         "enable_keep_alive", "yes",
-        "keep_alive_timeout_ms", "60000",
+        "keep_alive_timeout_ms", KEEP_ALIVE_TIMEOUT_MS,
         "request_timeout_ms", "10000",
         "tcp_nodelay", "1",
         "max_request_size", MAX_HEADER_BYTES,
@@ -149,6 +212,7 @@ static int start_civetweb(struct api_server *s, const char *listen_spec,
     };
     struct mg_callbacks callbacks = {
         .http_error = on_http_error,
+        .init_context = on_init_context,
         .init_thread = on_init_thread,
         .exit_thread = on_exit_thread,
         .log_message = on_log_message,
@@ -162,7 +226,6 @@ static int start_civetweb(struct api_server *s, const char *listen_spec,
         snprintf(error, error_size, "cannot listen on %s", listen_spec);
         return -1;
     }
-    mg_set_request_handler(s->mg, "**", dispatch, s);
     if (mg_get_server_ports(s->mg, 1, &port) != 1) {
         snprintf(error, error_size, "no listening port");
         return -1;
@@ -175,12 +238,24 @@ struct api_server *server_start(const struct api_config *cfg,
                                 const char *listen_spec, char *error,
                                 size_t error_size)
 {
+    return server_start_observed(cfg, listen_spec, NULL, NULL, error,
+                                 error_size);
+}
+
+struct api_server *server_start_observed(const struct api_config *cfg,
+                                         const char *listen_spec,
+                                         server_listening_fn on_listening,
+                                         void *arg, char *error,
+                                         size_t error_size)
+{
     struct api_server *s = calloc(1, sizeof(*s));
 
     if (s == NULL) {
         snprintf(error, error_size, "out of memory");
         return NULL;
     }
+    s->on_listening = on_listening;
+    s->on_listening_arg = arg;
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->stopped, NULL);
     if (app_init(&s->app, cfg, error, error_size) != 0 ||

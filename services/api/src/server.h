@@ -18,6 +18,18 @@ struct api_server *server_start(const struct api_config *cfg,
                                 const char *listen_spec, char *error,
                                 size_t error_size);
 
+/* Called once, on the starting thread, when the port is bound and before
+ * any request can be read or routed (routes are registered right after it
+ * returns). Tests use it to send a request in that window. */
+typedef void (*server_listening_fn)(int port, void *arg);
+
+/* server_start() with on_listening (NULL: none). */
+struct api_server *server_start_observed(const struct api_config *cfg,
+                                         const char *listen_spec,
+                                         server_listening_fn on_listening,
+                                         void *arg, char *error,
+                                         size_t error_size);
+
 /* The port actually bound (useful after asking for port 0). */
 int server_port(const struct api_server *s);
 

@@ -43,6 +43,7 @@ TEST(HttpResponse, CarriesTheMandatoryHeaders) {
 TEST(HttpResponse, OptionalHeadersOnlyWhenSet) {
   http_response r = Base();
   EXPECT_EQ(Format(r).find("Allow:"), std::string::npos);
+  EXPECT_EQ(Format(r).find("Retry-After:"), std::string::npos);
   r.status = 405;
   r.allow = "GET, HEAD";
   r.keep_alive = 0;
@@ -52,6 +53,16 @@ TEST(HttpResponse, OptionalHeadersOnlyWhenSet) {
   EXPECT_NE(head.find("Allow: GET, HEAD\r\n"), std::string::npos);
   EXPECT_NE(head.find("Location: ../docs\r\n"), std::string::npos);
   EXPECT_NE(head.find("Connection: close\r\n"), std::string::npos);
+}
+
+TEST(HttpResponse, OverloadCarriesRetryAfter) {
+  http_response r = Base();
+  r.status = 503;
+  r.retry_after = "1";
+  r.keep_alive = 0;
+  std::string head = Format(r);
+  EXPECT_EQ(head.rfind("HTTP/1.1 503 Service Unavailable\r\n", 0), 0u);
+  EXPECT_NE(head.find("Retry-After: 1\r\n"), std::string::npos);
 }
 
 TEST(HttpResponse, TooSmallBufferIsAnError) {

@@ -115,6 +115,27 @@ TEST(OpenApi, DocumentsEveryRouteAndNothingElse) {
   EXPECT_EQ(documented, routed);
 }
 
+// Every route the service may shed (overload.h) documents its 503 with
+// Retry-After; /health, which is never shed, does not.
+TEST(OpenApi, EveryRouteButHealthDocumentsOverload) {
+  Json doc = RenderFor("");
+  int count = 0;
+  const route* routes = router_routes(&count);
+  for (int i = 0; i < count; i++) {
+    std::string path = routes[i].path;
+    if (routes[i].is_prefix) path += "{asset}";
+    const char* method = routes[i].methods == METHODS_POST ? "post" : "get";
+    EXPECT_EQ(Str(doc.get(), {"paths", path.c_str(), method, "responses", "503",
+                              "$ref"}),
+              routes[i].id == ROUTE_HEALTH ? "<missing>"
+                                           : "#/components/responses/Overloaded")
+        << method << " " << path;
+  }
+  EXPECT_NE(At(doc.get(), {"components", "responses", "Overloaded", "headers",
+                           "Retry-After"}),
+            nullptr);
+}
+
 TEST(OpenApi, V1RoutesNeedTheApiKeyAndPublicOnesDoNot) {
   Json doc = RenderFor("");
   EXPECT_EQ(Str(doc.get(), {"components", "securitySchemes", "api_key", "in"}),

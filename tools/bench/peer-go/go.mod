@@ -1,0 +1,3 @@
+module civet-api/bench/peer-go
+
+go 1.21
