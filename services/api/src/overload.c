@@ -1,7 +1,7 @@
 /* overload.c - see overload.h. */
 #include "overload.h"
 
-int overload_should_shed(int waited_ms, enum route_id route)
+int overload_should_shed(int waited_ms, const struct route *route)
 {
-    return route != ROUTE_HEALTH && waited_ms > OVERLOAD_WAIT_MS;
+    return !route->always_served && waited_ms > OVERLOAD_WAIT_MS;
 }

@@ -19,7 +19,8 @@
 #define OVERLOAD_WAIT_MS 500
 #define OVERLOAD_RETRY_AFTER_S "1"
 
-/* 1 when a request for route that waited waited_ms for a worker is shed. */
-int overload_should_shed(int waited_ms, enum route_id route);
+/* 1 when a request for route that waited waited_ms for a worker is shed;
+ * a route whose row says always_served (/health) never is. */
+int overload_should_shed(int waited_ms, const struct route *route);
 
 #endif

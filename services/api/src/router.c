@@ -7,12 +7,13 @@
 #include "handlers.h"
 
 static const struct route routes[] = {
-    {"/health", 0, METHODS_GET_HEAD, handle_health},
-    {"/docs", 0, METHODS_GET_HEAD, handle_docs_page},
-    {"/docs/", 1, METHODS_GET_HEAD, handle_docs_asset},
-    {"/openapi.json", 0, METHODS_GET_HEAD, handle_openapi},
-    {"/v1/version", 0, METHODS_GET_HEAD, handle_version},
-    {"/v1/echo", 0, METHODS_POST, handle_echo},
+    /* path, is_prefix, methods, handler, always_served (the NLB's check) */
+    {"/health", 0, METHODS_GET_HEAD, handle_health, 1},
+    {"/docs", 0, METHODS_GET_HEAD, handle_docs_page, 0},
+    {"/docs/", 1, METHODS_GET_HEAD, handle_docs_asset, 0},
+    {"/openapi.json", 0, METHODS_GET_HEAD, handle_openapi, 0},
+    {"/v1/version", 0, METHODS_GET_HEAD, handle_version, 0},
+    {"/v1/echo", 0, METHODS_POST, handle_echo, 0},
 };
 
 #define ROUTE_COUNT (sizeof(routes) / sizeof(routes[0]))

@@ -23,6 +23,7 @@ struct route {
     int is_prefix;
     enum route_methods methods;
     route_handler *handler;
+    int always_served;       /* never shed under overload (overload.h) */
 };
 
 struct route_match {

@@ -123,7 +123,7 @@ static int serve_request(struct api_server *server, struct mg_connection *conn)
     }
     match = router_match(x.ri->request_method, path);
     if (match.status == 0 &&
-        overload_should_shed(mg_get_connection_wait_ms(conn), match.route->id))
+        overload_should_shed(mg_get_connection_wait_ms(conn), match.route))
         return shed(&x);
     if (match.status != 0) {
         exchange_discard_body(&x);
