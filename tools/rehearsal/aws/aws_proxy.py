@@ -168,14 +168,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_error(502, "no emulated account for this request (host %s)" % self.tunnel_host)
             return
         account, address, registry = route
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
-        headers["Content-Length"] = str(len(body))
+        # A list, not a dict: skopeo sends one Accept line per media type,
+        # and Distribution answers 404 for an OCI manifest not accepted.
+        headers = [(k, v) for k, v in self.headers.items()
+                   if k.lower() not in HOP_BY_HOP and k.lower() != "content-length"]
+        headers.append(("Content-Length", str(len(body))))
         if registry:
-            headers["X-Forwarded-Proto"] = "https"
+            headers.append(("X-Forwarded-Proto", "https"))
         host, port = address.rsplit(":", 1)
         upstream = http.client.HTTPConnection(host, int(port), timeout=120)
         try:
-            upstream.request(self.command, self.path, body=body, headers=headers)
+            upstream.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
+            for key, value in headers:
+                upstream.putheader(key, value)
+            upstream.endheaders(body)
             answer = upstream.getresponse()
             data = answer.read()
         except OSError as error:
