@@ -272,3 +272,28 @@ rh_account_field() { # rh_account_field ENV FIELD: from the account's read-back 
   python3 -c 'import json, sys; v = json.load(open(sys.argv[1]))[sys.argv[2]]; print("" if v is None else v)' \
     "${UP_STATE}/accounts/$1.json" "$2"
 }
+
+# ---- The network path of the workflows (tools/dev pipeline): a CONNECT
+# proxy that answers for AWS's host names with a local CA's certificates and
+# forwards to the emulated accounts and their registries.
+
+rh_proxy_start() { # prints the proxy's URL; the CA bundle is ${UP_STATE}/proxy/ca.pem
+  local dir="${UP_STATE}/proxy" port pid env
+  local -a accounts=()
+  if pid="$(rh_running proxy)"; then
+    echo "http://127.0.0.1:$(cat "${dir}/port")"
+    return 0
+  fi
+  mkdir -p "${dir}"
+  port="$(rh_free_port)"
+  for env in dev prod; do
+    accounts+=(--account "${RH_ACCOUNT_ID[${env}]}=127.0.0.1:$(cat "${UP_STATE}/account-${env}/port"),$(cat "${UP_STATE}/registry-${env}/address")")
+  done
+  "${RH_PYTHON}" "${RH_AWS}/aws_proxy.py" --port "${port}" --state-dir "${dir}" "${accounts[@]}" >"${dir}/log" 2>&1 &
+  pid=$!
+  echo "${pid}" >"${UP_STATE}/proxy.pid"
+  echo "${port}" >"${dir}/port"
+  rh_wait_port "${port}" "${pid}" || rh_die "the AWS proxy did not start: $(tail -5 "${dir}/log")"
+  [[ -s ${dir}/ca.pem ]] || rh_die "the AWS proxy wrote no CA certificate"
+  echo "http://127.0.0.1:${port}"
+}

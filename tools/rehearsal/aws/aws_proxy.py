@@ -1,0 +1,235 @@
+#!/usr/bin/env python3
+"""aws_proxy: the network path from a workflow step to the emulated accounts.
+
+The committed workflows call `aws` and `skopeo` with no endpoint option: the
+names they reach are AWS's own (sts.<region>.amazonaws.com, ecs..., the
+ECR registry <account>.dkr.ecr.<region>.amazonaws.com). Debian's aws CLI
+ignores AWS_ENDPOINT_URL, so the rehearsal changes the network instead of
+the steps: act passes HTTPS_PROXY (this proxy), AWS_CA_BUNDLE and
+SSL_CERT_FILE (this proxy's local CA) to every job, and each client does
+what it does against AWS, TLS verification included.
+
+For each CONNECT the proxy answers with a certificate for that host signed
+by its CA (made on first use with openssl), then reads the HTTP requests
+inside and forwards them, host name kept, over plain HTTP on loopback:
+  - <account>.dkr.ecr.* -> that account's Distribution registry, with
+    X-Forwarded-Proto: https so the upload URLs it hands out stay https;
+  - sts.*: AssumeRoleWithWebIdentity is unsigned, so the role ARN in the
+    body names the account; the access key of each answer is remembered;
+  - every other AWS host -> the account whose STS issued the request's
+    access key (SigV4 Authorization: Credential=<key>/...).
+Anything else is refused: a step that reaches for an unknown host fails.
+
+Not a general proxy: no plain-HTTP forwarding (loopback is NO_PROXY), no
+streaming (bodies are read whole; images here are a few MB).
+"""
+
+import argparse
+import http.client
+import http.server
+import json
+import os
+import re
+import ssl
+import subprocess
+import sys
+import threading
+import urllib.parse
+
+HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te",
+              "trailer", "upgrade", "proxy-authorization", "proxy-authenticate"}
+REGISTRY_HOST = re.compile(r"^([0-9]{12})\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com$")
+AWS_HOST = re.compile(r"^[a-z0-9.-]+\.amazonaws\.com$")
+ROLE_ACCOUNT = re.compile(r"arn(?:%3A|:)aws(?:%3A|:)iam(?:%3A|:)(?:%3A|:)([0-9]{12})(?:%3A|:)role")
+ACCESS_KEY = re.compile(rb"<AccessKeyId>([A-Z0-9]+)</AccessKeyId>")
+CREDENTIAL = re.compile(r"Credential=([A-Z0-9]+)/")
+
+
+class Certificates:
+    """A local CA and, per host name, a certificate it signed (cached)."""
+
+    def __init__(self, state_dir):
+        self.dir = state_dir
+        self.lock = threading.Lock()
+        self.contexts = {}
+        self.ca_key = os.path.join(state_dir, "ca.key")
+        self.ca_cert = os.path.join(state_dir, "ca.pem")
+        if not os.path.exists(self.ca_cert):
+            self.openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                         "-subj", "/CN=civet-api rehearsal CA", "-keyout", self.ca_key,
+                         "-out", self.ca_cert, "-addext", "basicConstraints=critical,CA:TRUE",
+                         "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+
+    def openssl(self, *args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True)
+
+    def context(self, host):
+        with self.lock:
+            if host not in self.contexts:
+                base = os.path.join(self.dir, host)
+                self.openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + host,
+                             "-keyout", base + ".key", "-out", base + ".csr")
+                with open(base + ".ext", "w") as ext:
+                    ext.write("subjectAltName=DNS:%s\nextendedKeyUsage=serverAuth\n" % host)
+                self.openssl("x509", "-req", "-in", base + ".csr", "-CA", self.ca_cert,
+                             "-CAkey", self.ca_key, "-CAcreateserial", "-days", "2",
+                             "-extfile", base + ".ext", "-out", base + ".pem")
+                context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+                context.load_cert_chain(base + ".pem", base + ".key")
+                self.contexts[host] = context
+            return self.contexts[host]
+
+
+class Routes:
+    """Where a request goes: account ids to endpoints and registries."""
+
+    def __init__(self, accounts):
+        self.accounts = accounts  # account id -> {"endpoint": host:port, "registry": host:port}
+        self.keys = {}  # access key id -> account id, learned from STS answers
+        self.lock = threading.Lock()
+
+    def learn(self, account, body):
+        with self.lock:
+            for key in ACCESS_KEY.findall(body):
+                self.keys[key.decode()] = account
+
+    def upstream(self, host, headers, body):
+        """(account id, host:port, is_registry) or None."""
+        match = REGISTRY_HOST.match(host)
+        if match:
+            account = self.accounts.get(match.group(1))
+            return (match.group(1), account["registry"], True) if account else None
+        if not AWS_HOST.match(host):
+            return None
+        account = None
+        found = CREDENTIAL.search(headers.get("Authorization", ""))
+        if found:
+            with self.lock:
+                account = self.keys.get(found.group(1))
+        elif host.startswith("sts."):
+            role = ROLE_ACCOUNT.search(urllib.parse.unquote_plus(body.decode("latin-1")))
+            account = role.group(1) if role else None
+        if account not in self.accounts:
+            return None
+        return (account, self.accounts[account]["endpoint"], False)
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    certificates = None
+    routes = None
+    tunnel_host = None
+
+    def log_message(self, fmt, *args):
+        sys.stderr.write("aws-proxy: %s %s\n" % (self.tunnel_host or "-", fmt % args))
+
+    def do_CONNECT(self):
+        host, _, port = self.path.rpartition(":")
+        if port != "443" or not (REGISTRY_HOST.match(host) or AWS_HOST.match(host)):
+            self.send_error(403, "the rehearsal's proxy only reaches AWS names")
+            return
+        self.send_response(200, "Connection established")
+        self.end_headers()
+        self.wfile.flush()
+        try:
+            tls = self.certificates.context(host).wrap_socket(self.connection, server_side=True)
+        except (ssl.SSLError, OSError) as error:
+            self.log_message("TLS handshake failed: %s", error)
+            self.close_connection = True
+            return
+        self.connection = tls
+        self.rfile = tls.makefile("rb")
+        self.wfile = tls.makefile("wb")
+        self.tunnel_host = host
+        self.close_connection = False
+        while not self.close_connection:
+            self.handle_one_request()
+
+    def read_body(self):
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            chunks = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip(), 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+    def forward(self):
+        if self.tunnel_host is None:
+            self.send_error(405, "plain HTTP is not proxied (loopback is NO_PROXY)")
+            return
+        body = self.read_body()
+        route = self.routes.upstream(self.tunnel_host, self.headers, body)
+        if route is None:
+            self.send_error(502, "no emulated account for this request (host %s)" % self.tunnel_host)
+            return
+        account, address, registry = route
+        # A list, not a dict: skopeo sends one Accept line per media type,
+        # and Distribution answers 404 for an OCI manifest not accepted.
+        headers = [(k, v) for k, v in self.headers.items()
+                   if k.lower() not in HOP_BY_HOP and k.lower() != "content-length"]
+        headers.append(("Content-Length", str(len(body))))
+        if registry:
+            headers.append(("X-Forwarded-Proto", "https"))
+        host, port = address.rsplit(":", 1)
+        upstream = http.client.HTTPConnection(host, int(port), timeout=120)
+        try:
+            upstream.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
+            for key, value in headers:
+                upstream.putheader(key, value)
+            upstream.endheaders(body)
+            answer = upstream.getresponse()
+            data = answer.read()
+        except OSError as error:
+            self.send_error(502, "account %s unreachable: %s" % (account, error))
+            return
+        finally:
+            upstream.close()
+        if self.tunnel_host.startswith("sts.") and answer.status == 200:
+            self.routes.learn(account, data)
+        self.send_response(answer.status, answer.reason)
+        for key, value in answer.getheaders():
+            if key.lower() not in HOP_BY_HOP and key.lower() != "content-length":
+                self.send_header(key, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+        self.wfile.flush()
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = forward
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog=__doc__.split("\n\n", 1)[1])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--state-dir", required=True, help="CA, certificates (ca.pem is the bundle)")
+    parser.add_argument("--account", action="append", default=[], required=True,
+                        metavar="ID=ENDPOINT,REGISTRY",
+                        help="an account: its id, its moto host:port and its registry host:port")
+    args = parser.parse_args(argv)
+    accounts = {}
+    for spec in args.account:
+        account, _, addresses = spec.partition("=")
+        endpoint, _, registry = addresses.partition(",")
+        if not re.fullmatch(r"[0-9]{12}", account) or not endpoint or not registry:
+            parser.error("--account %r: want ID=HOST:PORT,HOST:PORT" % spec)
+        accounts[account] = {"endpoint": endpoint, "registry": registry}
+    os.makedirs(args.state_dir, exist_ok=True)
+    Handler.certificates = Certificates(args.state_dir)
+    Handler.routes = Routes(accounts)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    server.daemon_threads = True
+    with open(os.path.join(args.state_dir, "accounts.json"), "w") as out:
+        json.dump(accounts, out)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
