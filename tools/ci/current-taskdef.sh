@@ -8,6 +8,7 @@
 # deploy must start from the family's latest revision, not from the one the
 # service runs: otherwise a Terraform change would never reach a task.
 set -euo pipefail
+# shellcheck disable=SC2034 # read by lib.sh's messages
 PROG="current-taskdef"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=tools/ci/lib.sh

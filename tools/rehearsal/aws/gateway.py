@@ -4,8 +4,8 @@
       Reads one emulated account back through the AWS API (API Gateway:
       the REST API, its stage, every resource and method with
       apiKeyRequired, the usage plan's throttle and quota, the key's value;
-      ECR: the repository; ECS: the cluster and service) and writes it as
-      JSON. Terraform's outputs say which API, key, cluster and service are
+      ECR: the repository; ECS: the cluster and service), writes it as
+      JSON and prints a one-line summary. Terraform's outputs say which API, key, cluster and service are
       ours; their properties come from the API, never from constants.
   gateway.py nginx --account FILE... --port P --slots ENV=P1,P2,... --state-dir DIR
       Renders nginx.conf standing in for those stages: the stage prefix is
@@ -30,11 +30,11 @@ def client(service, args):
     import boto3
 
     session = boto3.session.Session(region_name=args.region)
-    os.environ["AWS_SHARED_CREDENTIALS_FILE"] = args.credentials
     return session.client(service, endpoint_url=args.endpoint)
 
 
 def describe(args):
+    os.environ["AWS_SHARED_CREDENTIALS_FILE"] = args.credentials  # the account's admin
     with open(args.outputs) as source:
         outputs = {name: value["value"] for name, value in json.load(source).items()}
     apigw = client("apigateway", args)
@@ -74,6 +74,10 @@ def describe(args):
     }
     with open(args.out, "w") as out:
         json.dump(description, out, indent=2)
+    print("    stage /%s, %d routes, usage plan %s r/s burst %s, repository %s, service %s/%s" % (
+        description["stage"], len(routes), description["throttle"].get("rateLimit"),
+        description["throttle"].get("burstLimit"), description["ecr_repository"],
+        description["cluster"], description["service"]))
 
 
 # ----------------------------------------------------------------- nginx
