@@ -80,5 +80,8 @@ def api_dependencies():
     # Go check tools from the bootstrap Go bin directory (tools/deps/go-tools.txt).
     go_tools(
         name = "gotools",
-        tools = ["actionlint"],
+        tools = [
+            "actionlint",
+            "cosign",
+        ],
     )

@@ -173,3 +173,43 @@ parse_aws_option() {
 aws_json() { # aws_json ARGS...: the aws CLI with AWS_ARGS, JSON out
   aws "${AWS_ARGS[@]}" --output json "$@"
 }
+
+# ---------------------------------------------------------------- cosign
+
+# cosign (tools/deps/go-tools.txt, installed by tools/bootstrap or
+# tools/ci/install-release-tools.sh into the cache's go/bin): COSIGN names
+# another binary; otherwise PATH, then the cache.
+cosign_bin() {
+  local cached="${XDG_CACHE_HOME:-${HOME:-~}/.cache}/civet-api/go/bin/cosign"
+  if [[ -n ${COSIGN:-} ]]; then
+    [[ -x ${COSIGN} ]] || die "COSIGN=${COSIGN} is not an executable"
+    printf '%s' "${COSIGN}"
+  elif command -v cosign >/dev/null 2>&1; then
+    command -v cosign
+  elif [[ -x ${cached} ]]; then
+    printf '%s' "${cached}"
+  else
+    die "cosign not found: run tools/bootstrap (or tools/ci/install-release-tools.sh); tools/deps/go-tools.txt pins it"
+  fi
+}
+
+# KMS_ENV: the environment cosign's awskms:// client gets from AWS_ARGS
+# (--profile, --endpoint-url, --region): the AWS SDK reads no CLI options.
+kms_env() {
+  KMS_ENV=()
+  local i
+  for ((i = 0; i < ${#AWS_ARGS[@]}; i += 2)); do
+    case "${AWS_ARGS[i]}" in
+      --profile) KMS_ENV+=("AWS_PROFILE=${AWS_ARGS[i + 1]}") ;;
+      --endpoint-url) KMS_ENV+=("AWS_ENDPOINT_URL_KMS=${AWS_ARGS[i + 1]}") ;;
+      --region) KMS_ENV+=("AWS_REGION=${AWS_ARGS[i + 1]}") ;;
+    esac
+  done
+}
+
+check_key() { # check_key WHAT VALUE: awskms:///... or a PEM public key file
+  case "$2" in
+    awskms://*) ;;
+    *) [[ -r $2 ]] || usage_error "$1 '$2' is neither awskms://[ENDPOINT]/KEY nor a readable public key file" ;;
+  esac
+}

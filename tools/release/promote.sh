@@ -10,6 +10,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 usage() {
   cat <<'EOF_USAGE'
 Usage: promote --from REPO --to REPO --digest sha256:<hex> [--tag TAG] [--insecure]
+               [--signatures-from REPO --signatures-to REPO]
 
 Copies FROM@DIGEST to TO@DIGEST with skopeo copy --preserve-digests, then
 reads the manifest back from TO and fails unless its sha256 is DIGEST.
@@ -18,6 +19,11 @@ reads the manifest back from TO and fails unless its sha256 is DIGEST.
   --to REPO         destination repository (prod), host[:port]/name
   --digest D        sha256:<64 hex>, the image to promote (never a tag)
   --tag TAG         also tag it at the destination (immutable, as push)
+  --signatures-from REPO, --signatures-to REPO
+                    also copy the image's signatures and attestations (the
+                    sha256-<hex>.sig and .att tags cosign wrote) from dev's
+                    signatures repository to prod's, digests preserved; the
+                    signature must exist
   --insecure        plain HTTP, no TLS verification (loopback registries only)
   -h, --help        this text
 
@@ -26,7 +32,7 @@ Fails when DIGEST is not in FROM. Credentials come from skopeo's auth file
 EOF_USAGE
 }
 
-from="" to="" digest="" tag="" insecure=0
+from="" to="" digest="" tag="" insecure=0 sigs_from="" sigs_to=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     -h | --help) usage; exit 0 ;;
@@ -34,6 +40,8 @@ while [[ $# -gt 0 ]]; do
     --to) need_value "$@"; to="$2"; shift 2 ;;
     --digest) need_value "$@"; digest="$2"; shift 2 ;;
     --tag) need_value "$@"; tag="$2"; shift 2 ;;
+    --signatures-from) need_value "$@"; sigs_from="$2"; shift 2 ;;
+    --signatures-to) need_value "$@"; sigs_to="$2"; shift 2 ;;
     --insecure) insecure=1; shift ;;
     *) usage_error "unknown argument '$1'" ;;
   esac
@@ -46,6 +54,13 @@ check_repo --to "${to}"
 check_digest --digest "${digest}"
 [[ -z ${tag} ]] || check_tag --tag "${tag}"
 [[ ${from} != "${to}" ]] || usage_error "--from and --to are the same repository"
+[[ -z ${sigs_from} && -z ${sigs_to} ]] || [[ -n ${sigs_from} && -n ${sigs_to} ]] ||
+  usage_error "--signatures-from and --signatures-to go together"
+if [[ -n ${sigs_from} ]]; then
+  check_repo --signatures-from "${sigs_from}"
+  check_repo --signatures-to "${sigs_to}"
+  check_insecure "${insecure}" "${sigs_from}" "${sigs_to}"
+fi
 check_insecure "${insecure}" "${from}" "${to}"
 require skopeo skopeo
 require sha256sum coreutils
@@ -71,5 +86,26 @@ found="$(remote_digest "${insecure}" "${to}@${digest}")"
 [[ ${found} == "${digest}" ]] ||
   die "digest changed in promotion: ${to} serves manifest bytes hashing to '${found:-nothing}', not ${digest}"
 say "${to}@${digest} verified (manifest bytes hash to the promoted digest)"
+
+# copy_attached SUFFIX REQUIRED(0|1): the tag sha256-<hex>.SUFFIX, as is.
+copy_attached() {
+  local src="${sigs_from}:${digest/:/-}.$1" dst="${sigs_to}:${digest/:/-}.$1" want got
+  want="$(remote_digest "${insecure}" "${src}")"
+  if [[ -z ${want} ]]; then
+    [[ $2 -eq 0 ]] || die "${src} does not exist: ${digest} is not signed in dev, refusing to promote it unsigned"
+    say "no ${src} (nothing to copy)"
+    return 0
+  fi
+  skopeo_release copy --quiet --preserve-digests --retry-times 2 \
+    --src-tls-verify="${tls}" --dest-tls-verify="${tls}" "docker://${src}" "docker://${dst}" >&2 ||
+    die "skopeo copy ${src} to ${dst} failed"
+  got="$(remote_digest "${insecure}" "${dst}")"
+  [[ ${got} == "${want}" ]] || die "${dst} reads back as '${got:-nothing}', not ${want}"
+  say "copied ${src} -> ${dst} (${want})"
+}
+if [[ -n ${sigs_from} ]]; then
+  copy_attached sig 1
+  copy_attached att 0
+fi
 [[ -z ${tag} ]] || tag_immutably "${insecure}" "${to}" "${tag}" "${digest}"
 printf '%s\n' "${digest}"

@@ -12,6 +12,7 @@ usage() {
 Usage: smoke --base URL --expect-digest sha256:<hex> --expect-env E
              [--expect-stage S] [--expect-version V] [--api-key K]
              [--no-gateway] [--deadline SEC] [--protected-path PATH]
+             [--report FILE]
 
   --base URL          the API's base, e.g. https://<id>.execute-api.<region>.amazonaws.com/dev
                       or http://127.0.0.1:8080 (no trailing slash)
@@ -25,6 +26,9 @@ Usage: smoke --base URL --expect-digest sha256:<hex> --expect-env E
   --deadline SEC      retry /health until it answers 200 with status ok
                       (default 120; every 3 s, 5 s per request)
   --protected-path P  default /v1/version
+  --report FILE       when every check passes, write them as JSON (base,
+                      image_digest, checks [{name, ok}], finished_at): what
+                      the "validated in dev" attestation records
   -h, --help          this text
 
 Checks: GET /health is 200 with status "ok" and the expected fields;
@@ -34,7 +38,7 @@ Exit: 0 all checks pass, 1 a check failed (each failure named), 2 bad usage.
 EOF_USAGE
 }
 
-base="" digest="" env="" stage="" stage_set=0 version="" api_key="" gateway=1 deadline=120
+base="" digest="" env="" stage="" stage_set=0 version="" api_key="" gateway=1 deadline=120 report=""
 protected=/v1/version
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -52,6 +56,7 @@ while [[ $# -gt 0 ]]; do
     --no-gateway) gateway=0; shift ;;
     --deadline) need_value "$@"; deadline="$2"; shift 2 ;;
     --protected-path) need_value "$@"; protected="$2"; shift 2 ;;
+    --report) need_value "$@"; report="$2"; shift 2 ;;
     *) usage_error "unknown argument '$1'" ;;
   esac
 done
@@ -79,9 +84,11 @@ get() {
 }
 
 failures=()
+passed=()
 check() { # check NAME OK(0|1) DETAIL
   if [[ $2 -eq 1 ]]; then
     say "ok    $1"
+    passed+=("$1")
   else
     say "FAIL  $1: $3"
     failures+=("$1")
@@ -105,6 +112,7 @@ while :; do
 done
 health="$(cat "${scratch}/body")"
 say "GET /health: ${health}"
+passed+=("GET /health is 200 with status ok")
 
 field() { jq -r --arg k "$1" '.[$k] // "<missing>" | tostring' <<<"${health}"; }
 expect_field() { # expect_field KEY WANT
@@ -136,5 +144,11 @@ fi
 
 if [[ ${#failures[@]} -gt 0 ]]; then
   die "${#failures[@]} check(s) failed: $(IFS=';' && echo "${failures[*]}")"
+fi
+if [[ -n ${report} ]]; then
+  printf '%s\n' "${passed[@]}" | jq -R . | jq -s --arg base "${base}" --arg digest "${digest}" \
+    --arg at "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+    '{base: $base, image_digest: $digest, checks: map({name: ., ok: true}), finished_at: $at}' \
+    >"${report}" || die "cannot write the report ${report}"
 fi
 say "all checks passed for ${base}"

@@ -67,3 +67,18 @@ output "nlb_dns_name" {
   description = "Internal DNS name of the NLB (reachable only inside the VPC)."
   value       = module.stack.nlb_dns_name
 }
+
+output "signing_key_uri" {
+  description = "The account's signing key as cosign names it (repository variable <ENV>_SIGNING_KEY)."
+  value       = module.stack.signing_key_uri
+}
+
+output "signing_key_arn" {
+  description = "ARN of the account's signing key (aws kms get-public-key --key-id <arn>)."
+  value       = module.stack.signing_key_arn
+}
+
+output "signatures_repository_url" {
+  description = "Repository of the signatures and attestations (secret <ENV>_SIGNATURES_REPOSITORY)."
+  value       = module.stack.signatures_repository_url
+}

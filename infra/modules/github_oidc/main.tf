@@ -6,6 +6,9 @@
 #                 definition, update the one service, pass its two roles;
 #   ecr_reader  - ecr_reader_ref (refs/tags/v*, dev only): read the repository,
 #                 so the release job copies the image proven in dev to prod.
+# With signing_key_arn, the deploy role also signs with that key and writes
+# the signatures repository; the reader reads the key's public half and the
+# signatures, so a release verifies what dev signed before promoting it.
 # Policies name resource ARNs; the only "*" resources are the actions AWS
 # cannot scope: ecs:RegisterTaskDefinition, ecs:DescribeTaskDefinition (the
 # deploy reads the running revision as its template) and
@@ -114,6 +117,31 @@ data "aws_iam_policy_document" "deploy" {
     resources = [local.task_arns, local.instance_arns]
   }
 
+  dynamic "statement" {
+    for_each = var.signing_key_arn == null ? [] : [1]
+
+    content {
+      sid       = "SignWithTheAccountsKey"
+      actions   = ["kms:DescribeKey", "kms:GetPublicKey", "kms:Sign"]
+      resources = [var.signing_key_arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.signatures_repository_arn == null ? [] : [1]
+
+    content {
+      sid = "WriteTheSignatures"
+      actions = concat(local.ecr_pull_actions, [
+        "ecr:CompleteLayerUpload",
+        "ecr:InitiateLayerUpload",
+        "ecr:PutImage",
+        "ecr:UploadLayerPart",
+      ])
+      resources = [var.signatures_repository_arn]
+    }
+  }
+
   statement {
     sid       = "PassTheTaskRoles"
     actions   = ["iam:PassRole"]
@@ -180,7 +208,17 @@ data "aws_iam_policy_document" "ecr_reader" {
   statement {
     sid       = "ReadTheRepository"
     actions   = local.ecr_pull_actions
-    resources = [var.ecr_repository_arn]
+    resources = compact([var.ecr_repository_arn, var.signatures_repository_arn])
+  }
+
+  dynamic "statement" {
+    for_each = var.signing_key_arn == null ? [] : [1]
+
+    content {
+      sid       = "ReadThePublicKey"
+      actions   = ["kms:DescribeKey", "kms:GetPublicKey"]
+      resources = [var.signing_key_arn]
+    }
   }
 
   statement {

@@ -111,6 +111,18 @@ variable "ecr_repository_arn" {
   type        = string
 }
 
+variable "signing_key_arn" {
+  description = "ARN of the account's signing key (modules/signing): the deploy role signs with it, the reader role reads its public key. null: no signing."
+  type        = string
+  default     = null
+}
+
+variable "signatures_repository_arn" {
+  description = "ARN of the signatures repository (modules/signing): the deploy role writes it, the reader role reads it. null: none."
+  type        = string
+  default     = null
+}
+
 variable "ecs_cluster_arn" {
   description = "ARN of the ECS cluster of the service."
   type        = string

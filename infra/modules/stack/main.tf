@@ -67,17 +67,30 @@ module "api_gateway" {
 module "github_oidc" {
   source = "../github_oidc"
 
+  name                      = local.name
+  github_org                = var.github_org
+  github_repo               = var.github_repo
+  github_owner_id           = var.github_owner_id
+  github_repo_id            = var.github_repo_id
+  subject_format            = var.github_subject_format
+  deploy_ref                = var.deploy_ref
+  ecr_reader_ref            = var.ecr_reader_ref
+  ecr_repository_arn        = module.ecr.repository_arn
+  signing_key_arn           = module.signing.key_arn
+  signatures_repository_arn = module.signing.signatures_repository_arn
+  ecs_cluster_arn           = module.ecs_service.cluster_arn
+  ecs_service_arn           = module.ecs_service.service_arn
+  task_definition_family    = module.ecs_service.task_definition_family
+  passable_role_arns        = [module.ecs_service.task_role_arn, module.ecs_service.execution_role_arn]
+}
+
+# Signs what dev validated (deploy-dev) and verifies it before a release;
+# the key policy names the deploy role as the only signer.
+module "signing" {
+  source = "../signing"
+
   name                   = local.name
-  github_org             = var.github_org
-  github_repo            = var.github_repo
-  github_owner_id        = var.github_owner_id
-  github_repo_id         = var.github_repo_id
-  subject_format         = var.github_subject_format
-  deploy_ref             = var.deploy_ref
-  ecr_reader_ref         = var.ecr_reader_ref
-  ecr_repository_arn     = module.ecr.repository_arn
-  ecs_cluster_arn        = module.ecs_service.cluster_arn
-  ecs_service_arn        = module.ecs_service.service_arn
-  task_definition_family = module.ecs_service.task_definition_family
-  passable_role_arns     = [module.ecs_service.task_role_arn, module.ecs_service.execution_role_arn]
+  repository_name        = module.ecr.repository_name
+  repository_kms_key_arn = module.ecr.kms_key_arn
+  signer_role_arns       = [module.github_oidc.deploy_role_arn]
 }

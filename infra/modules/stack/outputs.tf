@@ -67,3 +67,18 @@ output "nlb_dns_name" {
   description = "Internal DNS name of the NLB (reachable only inside the VPC)."
   value       = module.nlb.dns_name
 }
+
+output "signing_key_uri" {
+  description = "The account's signing key as cosign names it (awskms:///<alias ARN>): dev's signs releases, both verify with dev's."
+  value       = module.signing.key_uri
+}
+
+output "signing_key_arn" {
+  description = "ARN of the account's signing key (kms get-public-key --key-id <arn> for verifying by hand)."
+  value       = module.signing.key_arn
+}
+
+output "signatures_repository_url" {
+  description = "Repository of the signatures and attestations (COSIGN_REPOSITORY)."
+  value       = module.signing.signatures_repository_url
+}

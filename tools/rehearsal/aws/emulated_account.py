@@ -381,6 +381,69 @@ def patch_ecs_service_settings():
         responses.EC2ContainerServiceResponse.update_service)
 
 
+def patch_kms_sign_digest():
+    """Gap: Sign and Verify ignore MessageType=DIGEST and hash the 32-byte
+    digest again, so every signature cosign makes through KMS (it always
+    sends a digest) fails to verify against the public key. AWS signs the
+    digest as given (pre-hashed)."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, utils
+    from cryptography.exceptions import InvalidSignature
+    from moto.kms import responses
+    from moto.kms.exceptions import ValidationException
+
+    hashes_by_algorithm = {"ECDSA_SHA_256": hashes.SHA256(), "ECDSA_SHA_384": hashes.SHA384(),
+                           "ECDSA_SHA_512": hashes.SHA512()}
+
+    def digest_key(self):
+        """(key, raw digest, algorithm, hash) of a DIGEST request, or None."""
+        if self._get_param("MessageType") != "DIGEST":
+            return None
+        key = self.kms_backend.describe_key(self.kms_backend.get_key_id(self._get_param("KeyId")))
+        algorithm = self._get_param("SigningAlgorithm")
+        private = getattr(key.private_key, "private_key", None)
+        if algorithm not in hashes_by_algorithm or not isinstance(private, ec.EllipticCurvePrivateKey):
+            raise ValidationException("the rehearsal signs DIGEST messages with ECC keys and ECDSA only")
+        message = self._get_param("Message")  # moto's parameter parser decoded it
+        if isinstance(message, str):
+            message = base64.b64decode(message)
+        if len(message) != hashes_by_algorithm[algorithm].digest_size:
+            raise ValidationException("Digest is invalid length for algorithm %s." % algorithm)
+        return key, private, message, algorithm
+
+    def sign(original):
+        def handler(self):
+            found = digest_key(self)
+            if found is None:
+                return original(self)
+            key, private, message, algorithm = found
+            signature = private.sign(message, ec.ECDSA(utils.Prehashed(hashes_by_algorithm[algorithm])))
+            return json.dumps({"KeyId": key.arn, "Signature": base64.b64encode(signature).decode(),
+                               "SigningAlgorithm": algorithm})
+        return handler
+
+    def verify(original):
+        def handler(self):
+            found = digest_key(self)
+            if found is None:
+                return original(self)
+            key, private, message, algorithm = found
+            try:
+                signature = self._get_param("Signature")
+                if isinstance(signature, str):
+                    signature = base64.b64decode(signature)
+                private.public_key().verify(signature, message,
+                                            ec.ECDSA(utils.Prehashed(hashes_by_algorithm[algorithm])))
+                valid = True
+            except InvalidSignature:
+                valid = False
+            return json.dumps({"KeyId": key.arn, "SignatureValid": valid, "SigningAlgorithm": algorithm})
+        return handler
+
+    responses.KmsResponse.sign = sign(responses.KmsResponse.sign)
+    responses.KmsResponse.verify = verify(responses.KmsResponse.verify)
+
+
 # ------------------------------------------------------------ the account
 
 def create_admin(account_id, state_dir, region):
@@ -411,6 +474,7 @@ def main(argv):
     patch_network_load_balancer_arns()
     patch_api_gateway_integrations()
     patch_ecs_service_settings()
+    patch_kms_sign_digest()
     create_admin(args.account_id, args.state_dir, args.region)
     if args.registry:
         from ecs_standin import EcsStandIn
