@@ -12,17 +12,18 @@ fail() {
   exit 1
 }
 
-field() { # field NAME: the string value of a top-level key of the record
-  sed -n "s/^ *\"$1\": *\"\\([^\"]*\\)\",\\{0,1\\} *\$/\\1/p" "${record}"
-}
+# The record is read as every tool outside Terraform reads it:
+# release_field and release_digest of tools/lib/cli.sh.
+PROG="release_record_test"
+# shellcheck source=tools/lib/cli.sh
+source "${TEST_SRCDIR}/${TEST_WORKSPACE}/tools/lib/cli.sh"
 
 built_digest="$(cat "${digest_file}")"
 built_sbom="$(sha256sum "${sbom_file}" | cut -d' ' -f1)"
-[[ "$(field service)" == "api" ]] || fail "release.json: \"service\" must be \"api\""
-recorded_digest="$(field image_digest)"
-recorded_sbom="$(field sbom_sha256)"
-[[ ${recorded_digest} =~ ^sha256:[0-9a-f]{64}$ ]] ||
-  fail "release.json: image_digest '${recorded_digest}' is not sha256:<64 hex>"
+[[ "$(release_field "${record}" service)" == "api" ]] || fail "release.json: \"service\" must be \"api\""
+recorded_digest="$(release_digest "${record}")" ||
+  fail "release.json: image_digest is not sha256:<64 hex> (message above)"
+recorded_sbom="$(release_field "${record}" sbom_sha256)" || fail "release.json: no sbom_sha256"
 
 if [[ ${recorded_digest} != "${built_digest}" ]]; then
   fail "the recorded image digest is stale

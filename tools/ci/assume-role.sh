@@ -54,17 +54,16 @@ main() {
   local -a endpoint=()
   while [[ $# -gt 0 ]]; do
     case "$1" in
-      --role-arn) role="$(need_value "$@")"; shift ;;
-      --profile) profile="$(need_value "$@")"; shift ;;
-      --region) region="$(need_value "$@")"; shift ;;
-      --session-name) session="$(need_value "$@")"; shift ;;
-      --duration) duration="$(need_value "$@")"; shift ;;
-      --audience) audience="$(need_value "$@")"; shift ;;
-      --endpoint-url) endpoint=(--endpoint-url "$(need_value "$@")"); shift ;;
+      --role-arn) need_value "$@"; role="$2"; shift 2 ;;
+      --profile) need_value "$@"; profile="$2"; shift 2 ;;
+      --region) need_value "$@"; region="$2"; shift 2 ;;
+      --session-name) need_value "$@"; session="$2"; shift 2 ;;
+      --duration) need_value "$@"; duration="$2"; shift 2 ;;
+      --audience) need_value "$@"; audience="$2"; shift 2 ;;
+      --endpoint-url) need_value "$@"; endpoint=(--endpoint-url "$2"); shift 2 ;;
       -h | --help) usage; return 0 ;;
       *) usage_error "unknown argument '$1'" ;;
     esac
-    shift
   done
   [[ ${role} =~ ^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$ ]] ||
     usage_error "--role-arn must be arn:aws:iam::<12 digits>:role/<name> (is the secret set?)"

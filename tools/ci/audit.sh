@@ -28,18 +28,17 @@ main() {
   local -a args
   while [[ $# -gt 0 ]]; do
     case "$1" in
-      --account) account="$(need_value "$@")"; shift ;;
-      --repo) repo="$(need_value "$@")"; shift ;;
-      --cluster) cluster="$(need_value "$@")"; shift ;;
-      --service) service="$(need_value "$@")"; shift ;;
-      --profile) profile="$(need_value "$@")"; shift ;;
-      --dev-repo) dev_repo="$(need_value "$@")"; shift ;;
-      --summary) summary="$(need_value "$@")"; shift ;;
-      --json-out) json="$(need_value "$@")"; shift ;;
+      --account) need_value "$@"; account="$2"; shift 2 ;;
+      --repo) need_value "$@"; repo="$2"; shift 2 ;;
+      --cluster) need_value "$@"; cluster="$2"; shift 2 ;;
+      --service) need_value "$@"; service="$2"; shift 2 ;;
+      --profile) need_value "$@"; profile="$2"; shift 2 ;;
+      --dev-repo) need_value "$@"; dev_repo="$2"; shift 2 ;;
+      --summary) need_value "$@"; summary="$2"; shift 2 ;;
+      --json-out) need_value "$@"; json="$2"; shift 2 ;;
       -h | --help) usage; return 0 ;;
       *) usage_error "unknown argument '$1'" ;;
     esac
-    shift
   done
   [[ ${account} == dev || ${account} == prod ]] || usage_error "--account must be dev or prod"
   [[ -n ${repo} && -n ${cluster} && -n ${service} && -n ${profile} ]] ||

@@ -25,18 +25,17 @@ main() {
   local record="${ROOT}/infra/live/release.json" built recorded
   while [[ $# -gt 0 ]]; do
     case "$1" in
-      --digest-file) digest_file="$(need_value "$@")"; shift ;;
-      --record) record="$(need_value "$@")"; shift ;;
+      --digest-file) need_value "$@"; digest_file="$2"; shift 2 ;;
+      --record) need_value "$@"; record="$2"; shift 2 ;;
       -h | --help) usage; return 0 ;;
       *) usage_error "unknown argument '$1'" ;;
     esac
-    shift
   done
   require python3 python3
   [[ -r ${digest_file} ]] || die "${digest_file} not found: bazel build //services/api:image first"
   built="$(tr -d '[:space:]' <"${digest_file}")"
   is_digest "${built}" || die "${digest_file}: '${built}' is not sha256:<64 hex>"
-  recorded="$(record_digest "${record}")"
+  recorded="$(release_digest "${record}")"
   [[ ${built} == "${recorded}" ]] ||
     die "built ${built} but ${record} records ${recorded}: run bazel run //tools/release:record and commit it"
   say "built digest ${built} is the recorded one"

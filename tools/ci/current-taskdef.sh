@@ -36,14 +36,13 @@ main() {
   local -a aws_opts=()
   while [[ $# -gt 0 ]]; do
     case "$1" in
-      --cluster) cluster="$(need_value "$@")"; shift ;;
-      --service) service="$(need_value "$@")"; shift ;;
-      --out) out="$(need_value "$@")"; shift ;;
-      --profile | --endpoint-url | --region) aws_opts+=("$1" "$(need_value "$@")"); shift ;;
+      --cluster) need_value "$@"; cluster="$2"; shift 2 ;;
+      --service) need_value "$@"; service="$2"; shift 2 ;;
+      --out) need_value "$@"; out="$2"; shift 2 ;;
+      --profile | --endpoint-url | --region) need_value "$@"; aws_opts+=("$1" "$2"); shift 2 ;;
       -h | --help) usage; return 0 ;;
       *) usage_error "unknown argument '$1'" ;;
     esac
-    shift
   done
   [[ -n ${cluster} && -n ${service} && -n ${out} ]] || usage_error "--cluster, --service and --out are required"
   require aws awscli

@@ -25,12 +25,11 @@ main() {
   local repo="" profile="" host region
   while [[ $# -gt 0 ]]; do
     case "$1" in
-      --repo) repo="$(need_value "$@")"; shift ;;
-      --profile) profile="$(need_value "$@")"; shift ;;
+      --repo) need_value "$@"; repo="$2"; shift 2 ;;
+      --profile) need_value "$@"; profile="$2"; shift 2 ;;
       -h | --help) usage; return 0 ;;
       *) usage_error "unknown argument '$1'" ;;
     esac
-    shift
   done
   host="${repo%%/*}"
   [[ ${host} =~ ^[0-9]{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com$ && ${repo} == */?* ]] ||

@@ -28,14 +28,13 @@ main() {
   local -a tls=()
   while [[ $# -gt 0 ]]; do
     case "$1" in
-      --repo) repo="$(need_value "$@")"; shift ;;
-      --digest) digest="$(need_value "$@")"; shift ;;
-      --record) record="$(need_value "$@")"; shift ;;
-      --insecure) tls=(--tls-verify=false) ;;
+      --repo) need_value "$@"; repo="$2"; shift 2 ;;
+      --digest) need_value "$@"; digest="$2"; shift 2 ;;
+      --record) need_value "$@"; record="$2"; shift 2 ;;
+      --insecure) tls=(--tls-verify=false); shift ;;
       -h | --help) usage; return 0 ;;
       *) usage_error "unknown argument '$1'" ;;
     esac
-    shift
   done
   [[ -n ${repo} ]] || usage_error "--repo is required"
   [[ ${repo} != *@* && ${repo} != *://* ]] || usage_error "--repo is host[:port]/name, without digest or scheme"
@@ -43,7 +42,7 @@ main() {
   require sha256sum coreutils
   if [[ -z ${digest} ]]; then
     require python3 python3
-    digest="$(record_digest "${record}")"
+    digest="$(release_digest "${record}")"
   fi
   is_digest "${digest}" || usage_error "--digest must be sha256:<64 hex>"
   found="$(skopeo inspect --raw "${tls[@]}" "docker://${repo}@${digest}" | sha256sum | cut -d' ' -f1)" ||

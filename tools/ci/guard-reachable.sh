@@ -27,14 +27,13 @@ main() {
   local commit="" branch=dev remote=origin fetch=1 ref
   while [[ $# -gt 0 ]]; do
     case "$1" in
-      --commit) commit="$(need_value "$@")"; shift ;;
-      --branch) branch="$(need_value "$@")"; shift ;;
-      --remote) remote="$(need_value "$@")"; shift ;;
-      --no-fetch) fetch=0 ;;
+      --commit) need_value "$@"; commit="$2"; shift 2 ;;
+      --branch) need_value "$@"; branch="$2"; shift 2 ;;
+      --remote) need_value "$@"; remote="$2"; shift 2 ;;
+      --no-fetch) fetch=0; shift ;;
       -h | --help) usage; return 0 ;;
       *) usage_error "unknown argument '$1'" ;;
     esac
-    shift
   done
   [[ -n ${commit} ]] || usage_error "--commit is required"
   require git git

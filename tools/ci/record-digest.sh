@@ -22,14 +22,13 @@ main() {
   local record="${ROOT}/infra/live/release.json"
   while [[ $# -gt 0 ]]; do
     case "$1" in
-      --record) record="$(need_value "$@")"; shift ;;
+      --record) need_value "$@"; record="$2"; shift 2 ;;
       -h | --help) usage; return 0 ;;
       *) usage_error "unknown argument '$1'" ;;
     esac
-    shift
   done
   require python3 python3
-  record_digest "${record}"
+  release_digest "${record}"
 }
 
 main "$@"

@@ -8,15 +8,11 @@
 REHEARSAL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 UP_STATE="${UP_STATE:-${REHEARSAL_ROOT}/.state/up}"
 
-rh_step() { printf '==> %s\n' "$*"; }
-rh_die() {
-  printf 'rehearsal: error: %s\n' "$*" >&2
-  exit 1
-}
-
-rh_require() { # rh_require COMMAND DEBIAN_PACKAGE
-  command -v "$1" >/dev/null 2>&1 || rh_die "$1 not found: apt-get install $2 (tools/dev bootstrap installs it)"
-}
+PROG="${PROG:-rehearsal}"
+REQUIRE_HINT="tools/dev bootstrap installs it"
+# die, require, step: tools/lib/cli.sh.
+# shellcheck source=tools/lib/cli.sh
+source "${REHEARSAL_ROOT}/tools/lib/cli.sh"
 
 rh_free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -83,7 +79,7 @@ EOF_CONFIG
   docker-registry serve "${dir}/config.yml" >"${dir}/log" 2>&1 &
   pid=$!
   echo "${pid}" >"${UP_STATE}/${name}.pid"
-  rh_wait_port "${port}" "${pid}" || rh_die "registry $1 did not start: $(tail -5 "${dir}/log")"
+  rh_wait_port "${port}" "${pid}" || die "registry $1 did not start: $(tail -5 "${dir}/log")"
   echo "127.0.0.1:${port}" | tee "${dir}/address"
 }
 
@@ -177,15 +173,15 @@ rh_gateway_start() { # rh_gateway_start ACCOUNT_JSON... : prints the port
   done
   "${RH_PYTHON}" "${REHEARSAL_ROOT}/tools/rehearsal/aws/gateway.py" nginx "${args[@]}" \
     --port "${port}" --state-dir "${dir}" >"${dir}/nginx.conf.new" ||
-    rh_die "could not render the gateway from the accounts' API Gateway"
+    die "could not render the gateway from the accounts' API Gateway"
   nginx -t -q -p "${dir}" -c "${dir}/nginx.conf.new" 2>"${dir}/check.log" ||
-    rh_die "nginx rejected the gateway configuration: $(cat "${dir}/check.log")"
+    die "nginx rejected the gateway configuration: $(cat "${dir}/check.log")"
   mv "${dir}/nginx.conf.new" "${dir}/nginx.conf"
   nginx -p "${dir}" -c "${dir}/nginx.conf" >"${dir}/nginx.log" 2>&1 &
   pid=$!
   echo "${pid}" >"${UP_STATE}/gateway.pid"
   echo "${port}" >"${dir}/port"
-  rh_wait_port "${port}" "${pid}" || rh_die "nginx did not start: $(cat "${dir}/error.log")"
+  rh_wait_port "${port}" "${pid}" || die "nginx did not start: $(cat "${dir}/error.log")"
   echo "${port}"
 }
 
@@ -210,7 +206,7 @@ rh_oidc_start() { # prints the issuer's base URL
   pid=$!
   echo "${pid}" >"${UP_STATE}/oidc.pid"
   echo "${port}" >"${dir}/port"
-  rh_wait_port "${port}" "${pid}" || rh_die "the OIDC issuer did not start: $(tail -5 "${dir}/log")"
+  rh_wait_port "${port}" "${pid}" || die "the OIDC issuer did not start: $(tail -5 "${dir}/log")"
   echo "http://127.0.0.1:${port}"
 }
 
@@ -234,8 +230,8 @@ rh_account_start() { # rh_account_start ENV ISSUER_URL REGISTRY
   pid=$!
   echo "${pid}" >"${UP_STATE}/account-${env}.pid"
   echo "${port}" >"${dir}/port"
-  rh_wait_port "${port}" "${pid}" || rh_die "emulated account ${env} did not start: $(tail -5 "${dir}/log")"
-  [[ -s ${dir}/admin.credentials ]] || rh_die "emulated account ${env} wrote no admin credentials"
+  rh_wait_port "${port}" "${pid}" || die "emulated account ${env} did not start: $(tail -5 "${dir}/log")"
+  [[ -s ${dir}/admin.credentials ]] || die "emulated account ${env} wrote no admin credentials"
 }
 
 # The role credentials a workflow job gets: a token from the local issuer
@@ -293,7 +289,7 @@ rh_proxy_start() { # prints the proxy's URL; the CA bundle is ${UP_STATE}/proxy/
   pid=$!
   echo "${pid}" >"${UP_STATE}/proxy.pid"
   echo "${port}" >"${dir}/port"
-  rh_wait_port "${port}" "${pid}" || rh_die "the AWS proxy did not start: $(tail -5 "${dir}/log")"
-  [[ -s ${dir}/ca.pem ]] || rh_die "the AWS proxy wrote no CA certificate"
+  rh_wait_port "${port}" "${pid}" || die "the AWS proxy did not start: $(tail -5 "${dir}/log")"
+  [[ -s ${dir}/ca.pem ]] || die "the AWS proxy wrote no CA certificate"
   echo "http://127.0.0.1:${port}"
 }

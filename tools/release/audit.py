@@ -63,15 +63,22 @@ def is_loopback(repo):
 # ------------------------------------------------------------------ sources
 
 def read_record(path):
+    """The record's image_digest, read by tools/ci/record-digest.sh: the one
+    reader of the release record outside Terraform."""
+    # Beside this file: in a checkout, in Bazel's runfiles; else where the
+    # symlink `bazel run` starts leads (the checkout, as default_record).
+    candidates = [os.path.join(os.path.dirname(f(__file__)), "..", "ci", "record-digest.sh")
+                  for f in (os.path.abspath, os.path.realpath)]
+    reader = next((c for c in candidates if os.path.exists(c)), candidates[0])
     try:
-        with open(path, encoding="utf-8") as f:
-            record = json.load(f)
-    except (OSError, ValueError) as e:
-        raise AuditError(f"cannot read {path}: {e}") from e
-    digest = record.get("image_digest") if isinstance(record, dict) else None
-    if not isinstance(digest, str) or not DIGEST_RE.match(digest):
-        raise AuditError(f"{path}: image_digest {digest!r} is not sha256:<64 hex>")
-    return digest
+        proc = subprocess.run([reader, "--record", path], capture_output=True,
+                              check=False, text=True)
+    except OSError as e:
+        raise AuditError(f"cannot run {reader}: {e}") from e
+    if proc.returncode != 0:
+        err = proc.stderr.strip()
+        raise AuditError(err.splitlines()[-1] if err else f"{reader} exited {proc.returncode}")
+    return proc.stdout.strip()
 
 
 def registry_digest(ref, insecure):

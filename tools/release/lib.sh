@@ -1,34 +1,18 @@
 #!/usr/bin/env bash
 # lib.sh - shared by the release tools (push, promote, render-taskdef, deploy,
-# smoke): errors, tool checks, argument validation, and the registry calls
-# through skopeo. Sourced, never run; the caller sets PROG first.
+# smoke): argument validation, the registry calls through skopeo and the
+# shared AWS options. Sourced, never run; the caller sets PROG first. Errors,
+# tool checks and option values come from tools/lib/cli.sh, sourced here.
 #
 # It deliberately holds no registry client of its own: every registry call is
 # skopeo, and every digest is the sha256 of the manifest bytes the registry
 # serves, so "the same digest" always means "the same bytes".
 
 PROG="${PROG:-release}"
-
-die() { # die MESSAGE...: one line on stderr, exit 1
-  printf '%s: error: %s\n' "${PROG}" "$*" >&2
-  exit 1
-}
-
-usage_error() { # usage_error MESSAGE: a bad command line, exit 2
-  printf '%s: %s (see --help)\n' "${PROG}" "$*" >&2
-  exit 2
-}
-
-say() { printf '%s: %s\n' "${PROG}" "$*" >&2; }
-
-require() { # require COMMAND DEBIAN_PACKAGE
-  command -v "$1" >/dev/null 2>&1 ||
-    die "'$1' not found: apt-get install $2 (tools/bootstrap installs tools/deps/debian-packages-release.txt)"
-}
-
-need_value() { # need_value OPTION "$@": the option's value, or exit 2
-  [[ $# -ge 2 && -n $2 ]] || usage_error "$1 needs a value"
-}
+REQUIRE_HINT="tools/bootstrap installs tools/deps/debian-packages-release.txt"
+# die, usage_error, say, require, need_value: tools/lib/cli.sh.
+# shellcheck source=tools/lib/cli.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/cli.sh"
 
 DIGEST_RE='^sha256:[0-9a-f]{64}$'
 # host[:port]/name[/name...], names as the OCI distribution spec allows.
@@ -163,7 +147,7 @@ AWS_ARGS=()
 parse_aws_option() {
   case "$1" in
     --profile | --endpoint-url | --region)
-      [[ -n ${2:-} ]] || usage_error "$1 needs a value"
+      need_value "$@"
       AWS_ARGS+=("$1" "$2")
       ;;
     *) return 1 ;;

@@ -16,8 +16,13 @@ nothing and exits 1 if the file differs from the build.
 EOF_USAGE
 }
 
-die() {
-  printf 'record: error: %s\n' "$*" >&2
+PROG="record"
+# die: tools/lib/cli.sh. `bazel run` starts this in its runfiles tree, where
+# the paths below (and the two arguments BUILD passes) are relative to the
+# working directory.
+# shellcheck source=tools/lib/cli.sh
+source tools/lib/cli.sh 2>/dev/null || {
+  echo "record: run me with bazel run //tools/release:record" >&2
   exit 1
 }
 
