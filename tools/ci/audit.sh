@@ -12,9 +12,14 @@ usage() {
   cat <<'USAGE'
 Usage: audit.sh --account dev|prod --repo REPO --cluster C --service S --profile P
                 [--dev-repo REPO] [--summary FILE] [--json-out FILE]
+                [--signatures REPO [--dev-signatures REPO] --key KEY
+                 [--key-profile P] [--key-region R]]
 
 Runs tools/release/audit.py with the record, REPO and the tasks of C/S in the
 account (aws --profile P); with --dev-repo (a prod release), dev's registry too.
+With --signatures (and --dev-signatures), each registry's row also verifies
+the digest's signature and attestations against KEY (dev's signing key, read
+with --key-profile in --key-region).
   --summary FILE   append the table to FILE (default: $GITHUB_STEP_SUMMARY if set)
   --json-out FILE  also write the audit as JSON
   -h, --help       this text
@@ -24,6 +29,7 @@ USAGE
 
 main() {
   local account="" repo="" cluster="" service="" profile="" dev_repo="" json=""
+  local sigs="" dev_sigs="" key="" key_profile="" key_region=""
   local summary="${GITHUB_STEP_SUMMARY:-}" rc=0 out fence='```'
   local -a args
   while [[ $# -gt 0 ]]; do
@@ -36,6 +42,11 @@ main() {
       --dev-repo) need_value "$@"; dev_repo="$2"; shift 2 ;;
       --summary) need_value "$@"; summary="$2"; shift 2 ;;
       --json-out) need_value "$@"; json="$2"; shift 2 ;;
+      --signatures) need_value "$@"; sigs="$2"; shift 2 ;;
+      --dev-signatures) need_value "$@"; dev_sigs="$2"; shift 2 ;;
+      --key) need_value "$@"; key="$2"; shift 2 ;;
+      --key-profile) need_value "$@"; key_profile="$2"; shift 2 ;;
+      --key-region) need_value "$@"; key_region="$2"; shift 2 ;;
       -h | --help) usage; return 0 ;;
       *) usage_error "unknown argument '$1'" ;;
     esac
@@ -48,6 +59,13 @@ main() {
     "--${account}-service" "${service}" "--${account}-profile" "${profile}")
   [[ -n ${dev_repo} ]] && args+=(--dev-repo "${dev_repo}")
   [[ -n ${json} ]] && args+=(--json-out "${json}")
+  [[ -z ${sigs} && -z ${dev_sigs} ]] || [[ -n ${key} ]] || usage_error "--signatures needs --key"
+  [[ -z ${dev_sigs} || -n ${dev_repo} ]] || usage_error "--dev-signatures needs --dev-repo"
+  [[ -n ${sigs} ]] && args+=("--${account}-signatures" "${sigs}")
+  [[ -n ${dev_sigs} ]] && args+=(--dev-signatures "${dev_sigs}")
+  [[ -n ${key} ]] && args+=(--key "${key}")
+  [[ -n ${key_profile} ]] && args+=(--key-profile "${key_profile}")
+  [[ -n ${key_region} ]] && args+=(--key-region "${key_region}")
   out="$("${ROOT}/tools/release/audit.py" "${args[@]}")" || rc=$?
   printf '%s\n' "${out}"
   if [[ -n ${summary} ]]; then

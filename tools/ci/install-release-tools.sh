@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # install-release-tools.sh: the Debian packages the release steps call (aws,
-# skopeo, jq, curl, python3; tools/deps/debian-packages-release.txt), for the
-# jobs that deploy without building: lighter than tools/bootstrap, which also
-# installs the build toolchain and fetches sources.
+# skopeo, jq, curl, python3; tools/deps/debian-packages-release.txt) and
+# cosign (pinned in tools/deps/go-tools.txt, built with `go install`), for
+# the jobs that deploy without building: lighter than tools/bootstrap, which
+# also installs the build toolchain and fetches sources.
 set -euo pipefail
 PROG="install-release-tools"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -15,7 +16,10 @@ usage() {
 Usage: install-release-tools.sh
 
 Installs the packages of tools/deps/debian-packages-release.txt that are not
-installed (apt-get update only when one is missing). Needs root.
+installed (apt-get update only when one is missing; needs root), then cosign
+as tools/deps/go-tools.txt pins it into the cache's civet-api/go/bin (where
+the release tools look), unless it is there at that version. cosign needs
+Go (the workflows run actions/setup-go first).
   -h, --help   this text
 Exit: 0 all installed, 1 failure, 2 bad usage.
 USAGE
@@ -30,6 +34,24 @@ missing() {
   done < <(sed 's/#.*//' "${LIST}")
 }
 
+# cosign at the version tools/deps/go-tools.txt pins, beside its pin record
+# (the same layout tools/bootstrap uses, so either one's install counts).
+install_cosign() {
+  local pins="${ROOT}/tools/deps/go-tools.txt" module bin
+  bin="${XDG_CACHE_HOME:-${HOME}/.cache}/civet-api/go/bin"
+  module="$(awk '$1 == "cosign" { print $2 }' "${pins}")"
+  [[ ${module} == *@v* ]] || die "${pins} pins no cosign module@version"
+  if [[ -x ${bin}/cosign && $(cat "${bin}/cosign.version" 2>/dev/null) == "${module}" ]]; then
+    say "cosign ${module##*@} present"
+    return 0
+  fi
+  require go "Go (actions/setup-go in the workflows)"
+  say "go install ${module}"
+  mkdir -p "${bin}"
+  GOBIN="${bin}" GOFLAGS=-mod=mod go install "${module}" || die "go install ${module} failed"
+  printf '%s\n' "${module}" >"${bin}/cosign.version"
+}
+
 main() {
   case "${1:-}" in
     -h | --help) usage; return 0 ;;
@@ -42,6 +64,7 @@ main() {
   mapfile -t todo < <(missing)
   if [[ ${#todo[@]} -eq 0 ]]; then
     say "all of ${LIST##*/} installed"
+    install_cosign
     return 0
   fi
   [[ ${EUID} -eq 0 ]] || die "installing ${todo[*]} needs root"
@@ -50,6 +73,7 @@ main() {
     die "apt-get install ${todo[*]} failed"
   mapfile -t todo < <(missing)
   [[ ${#todo[@]} -eq 0 ]] || die "still missing: ${todo[*]}"
+  install_cosign
 }
 
 main "$@"

@@ -7,7 +7,11 @@ running in both accounts (describe-tasks containers[].imageDigest). Prints a
 table (or JSON with --json) and exits 1 naming every source that differs.
 
 Every source is optional, so an auditor can check just the record and the
-registries locally, or add either account's ECS service. Registries are read
+registries locally, or add either account's ECS service. With a registry's
+signatures repository (--dev-signatures, --prod-signatures) and --key, each
+registry row also says whether the digest's signature and its attestations
+(validated in dev, SBOM, provenance) verify there (tools/release/verify.sh,
+cosign), and a row that does not verify fails the audit. Registries are read
 with skopeo (the digest is the sha256 of the manifest bytes served), ECS with
 the aws CLI. Python standard library only; run with /usr/bin/python3.
 """
@@ -127,7 +131,31 @@ def running_task_digests(aws_args, cluster, service, container):
 
 def row(source, location, digest=None, status=None, detail=""):
     return {"source": source, "location": location, "digest": digest,
-            "status": status, "detail": detail}
+            "status": status, "detail": detail, "signature": None}
+
+
+VERIFIED = "verified"
+
+
+def verify_signatures(image, signatures, a):
+    """VERIFIED, or "NOT VERIFIED: <checks that failed>" (tools/release/verify.sh)."""
+    verifier = next((c for c in (os.path.join(os.path.dirname(f(__file__)), "verify.sh")
+                                 for f in (os.path.abspath, os.path.realpath)) if os.path.exists(c)), None)
+    if verifier is None:
+        return "NOT VERIFIED: tools/release/verify.sh not found beside audit.py"
+    cmd = [verifier, "--image", image, "--key", a.key, "--signatures", signatures, "--quiet"]
+    for opt in ("profile", "endpoint_url", "region"):
+        value = getattr(a, f"key_{opt}")
+        if value:
+            cmd += [f"--{opt.replace('_', '-')}", value]
+    if a.insecure:
+        cmd.append("--insecure")
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode == 0:
+        return VERIFIED
+    failed = [line.split("FAIL  ", 1)[1].split(":", 1)[0] for line in proc.stderr.splitlines() if "FAIL  " in line]
+    last = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}"
+    return "NOT VERIFIED: " + (", ".join(failed) if failed else last)
 
 
 def judge(rows, expected):
@@ -144,8 +172,12 @@ def judge(rows, expected):
     return rows
 
 
+def row_ok(r):
+    return r["status"] == MATCH and r.get("signature") in (None, VERIFIED)
+
+
 def report(rows, expected, expected_from):
-    bad = [r for r in rows if r["status"] != MATCH]
+    bad = [r for r in rows if not row_ok(r)]
     return {
         "expected_digest": expected,
         "expected_from": expected_from,
@@ -156,16 +188,19 @@ def report(rows, expected, expected_from):
 
 
 def table(result):
-    headers = ("SOURCE", "LOCATION", "DIGEST", "STATUS")
-    lines = [(r["source"], r["location"], r["digest"] or "-",
-              r["status"] + (f" ({r['detail']})" if r["detail"] else ""))
+    signed = any(r.get("signature") for r in result["sources"])
+    headers = ("SOURCE", "LOCATION", "DIGEST") + (("SIGNATURE",) if signed else ()) + ("STATUS",)
+    lines = [(r["source"], r["location"], r["digest"] or "-")
+             + (((r.get("signature") or "-"),) if signed else ())
+             + (r["status"] + (f" ({r['detail']})" if r["detail"] else ""),)
              for r in result["sources"]]
     widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(headers)]
     out = [f"expected {result['expected_digest'] or '-'} (from {result['expected_from']})"]
     fmt = "  ".join(f"{{:<{w}}}" for w in widths[:-1]) + "  {}"
     out.append(fmt.format(*headers))
     out.extend(fmt.format(*line) for line in lines)
-    out.append("OK: every source has the expected digest" if result["ok"]
+    out.append(("OK: every source has the expected digest"
+                + (", signed and attested as dev validated it" if signed else "")) if result["ok"]
                else "FAIL: differs: " + ", ".join(result["differing"]))
     return "\n".join(out)
 
@@ -200,6 +235,13 @@ def parse_args(argv):
         p.add_argument(f"--{env}-profile", metavar="P", help=f"aws --profile for {env}")
         p.add_argument(f"--{env}-endpoint-url", metavar="URL", help=f"aws --endpoint-url for {env}")
         p.add_argument(f"--{env}-region", metavar="R", help=f"aws --region for {env}")
+        p.add_argument(f"--{env}-signatures", metavar="REPO",
+                       help=f"{env}'s signatures repository: verify the digest's signature and attestations there")
+    p.add_argument("--key", metavar="KEY",
+                   help="the key releases are signed with (dev's): awskms:///... or a PEM public key file")
+    p.add_argument("--key-profile", metavar="P", help="AWS profile that may read the key's public half")
+    p.add_argument("--key-endpoint-url", metavar="URL", help="KMS endpoint (the rehearsal)")
+    p.add_argument("--key-region", metavar="R", help="region of the key")
     a = p.parse_args(argv)
 
     def bad(msg):
@@ -220,6 +262,13 @@ def parse_args(argv):
         cluster, service = getattr(a, f"{env}_cluster"), getattr(a, f"{env}_service")
         if bool(cluster) != bool(service):
             bad(f"--{env}-cluster and --{env}-service go together")
+        sigs = getattr(a, f"{env}_signatures")
+        if sigs and not repo:
+            bad(f"--{env}-signatures needs --{env}-repo")
+        if sigs and not a.key:
+            bad(f"--{env}-signatures needs --key")
+        if sigs and not REPO_RE.match(sigs):
+            bad(f"--{env}-signatures {sigs!r} is not host[:port]/name")
     return a
 
 
@@ -247,9 +296,14 @@ def collect(a):
                             "nothing to look up: give --tag, a record or --expect-digest"))
             continue
         try:
-            rows.append(row(f"{env}-registry", ref, registry_digest(ref, a.insecure)))
+            r = row(f"{env}-registry", ref, registry_digest(ref, a.insecure))
         except AuditError as e:
-            rows.append(row(f"{env}-registry", ref, None, ERROR, str(e)))
+            r = row(f"{env}-registry", ref, None, ERROR, str(e))
+        sigs = getattr(a, f"{env}_signatures")
+        if sigs:
+            r["signature"] = (verify_signatures(f"{repo}@{r['digest']}", sigs, a) if r["digest"]
+                              else "NOT VERIFIED: no digest to verify")
+        rows.append(r)
 
     for env in ("dev", "prod"):
         cluster, service = getattr(a, f"{env}_cluster"), getattr(a, f"{env}_service")
@@ -295,8 +349,9 @@ def main(argv):
     print(text if a.json else table(result))
     if not result["ok"]:
         print(f"{PROG}: error: differs from {expected or 'any digest'} ({expected_from}): "
-              + ", ".join(f"{r['source']} {r['location']} [{r['status']}]"
-                          for r in rows if r["status"] != MATCH), file=sys.stderr)
+              + ", ".join(f"{r['source']} {r['location']} [{r['status']}"
+                          + (f", signature {r['signature']}" if r.get("signature") not in (None, VERIFIED) else "")
+                          + "]" for r in rows if not row_ok(r)), file=sys.stderr)
         return 1
     return 0
 

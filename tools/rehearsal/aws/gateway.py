@@ -57,16 +57,25 @@ def describe(args):
     key = apigw.get_api_key(apiKey=outputs["api_key_id"], includeValue=True)
     repositories = client("ecr", args).describe_repositories()["repositories"]
     repository = [r for r in repositories if r["repositoryUri"] == outputs["ecr_repository_url"]]
+    signatures = [r for r in repositories if r["repositoryUri"] == outputs["signatures_repository_url"]]
+    kms = client("kms", args)
+    signing_key = kms.describe_key(KeyId=outputs["signing_key_arn"])["KeyMetadata"]
     ecs = client("ecs", args)
     services = ecs.describe_services(cluster=outputs["ecs_cluster_name"],
                                      services=[outputs["ecs_service_name"]])["services"]
-    if not repository or not services:
-        raise SystemExit("gateway: the repository or the service of the outputs is not in the account")
+    if not repository or not signatures or not services:
+        raise SystemExit("gateway: a repository or the service of the outputs is not in the account")
+    if (signing_key["KeySpec"], signing_key["KeyUsage"]) != ("ECC_NIST_P256", "SIGN_VERIFY"):
+        raise SystemExit("gateway: the signing key is %s/%s, not ECC_NIST_P256/SIGN_VERIFY"
+                         % (signing_key["KeySpec"], signing_key["KeyUsage"]))
     description = {
         "api_id": api_id, "stage": stage["stageName"], "routes": routes,
         "throttle": plans[0].get("throttle", {}), "quota": plans[0].get("quota", {}),
         "usage_plan": plans[0]["name"], "api_key": key["value"], "api_key_enabled": key["enabled"],
         "ecr_repository": repository[0]["repositoryName"], "ecr_repository_url": repository[0]["repositoryUri"],
+        "signatures_repository": signatures[0]["repositoryName"],
+        "signatures_repository_url": signatures[0]["repositoryUri"],
+        "signing_key_uri": outputs["signing_key_uri"], "signing_key_arn": signing_key["Arn"],
         "cluster": services[0]["clusterArn"].split("/")[-1], "service": services[0]["serviceName"],
         "task_definition_family": outputs["task_definition_family"],
         "deploy_role_arn": outputs["deploy_role_arn"],
