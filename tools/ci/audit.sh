@@ -2,6 +2,8 @@
 # audit.sh: the audit step of a deploy: tools/release/audit.py over the record,
 # the account's registry and running tasks (and, in a release, dev's registry
 # read with the read-only role), printed and appended to the run summary.
+# In a release, the audit also says which tag prod runs and whether it is a
+# rollback (audit.py --prod-release: the tag's digest against origin/dev's).
 set -euo pipefail
 PROG="audit"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -11,10 +13,14 @@ source "${ROOT}/tools/ci/lib.sh"
 usage() {
   cat <<'USAGE'
 Usage: audit.sh --account dev|prod --repo REPO --cluster C --service S --profile P
-                [--dev-repo REPO] [--summary FILE] [--json-out FILE]
+                [--dev-repo REPO] [--release-tag TAG] [--summary FILE] [--json-out FILE]
 
 Runs tools/release/audit.py with the record, REPO and the tasks of C/S in the
 account (aws --profile P); with --dev-repo (a prod release), dev's registry too.
+  --release-tag T  prod only: prod runs the release tag T; the audit names it,
+                   its commit and whether it is a rollback (audit.py
+                   --prod-release). Default in a prod audit: the pushed tag,
+                   from GITHUB_REF=refs/tags/T
   --summary FILE   append the table to FILE (default: $GITHUB_STEP_SUMMARY if set)
   --json-out FILE  also write the audit as JSON
   -h, --help       this text
@@ -23,7 +29,7 @@ USAGE
 }
 
 main() {
-  local account="" repo="" cluster="" service="" profile="" dev_repo="" json=""
+  local account="" repo="" cluster="" service="" profile="" dev_repo="" json="" release_tag=""
   local summary="${GITHUB_STEP_SUMMARY:-}" rc=0 out fence='```'
   local -a args
   while [[ $# -gt 0 ]]; do
@@ -34,6 +40,7 @@ main() {
       --service) service="$(need_value "$@")"; shift ;;
       --profile) profile="$(need_value "$@")"; shift ;;
       --dev-repo) dev_repo="$(need_value "$@")"; shift ;;
+      --release-tag) release_tag="$(need_value "$@")"; shift ;;
       --summary) summary="$(need_value "$@")"; shift ;;
       --json-out) json="$(need_value "$@")"; shift ;;
       -h | --help) usage; return 0 ;;
@@ -45,15 +52,21 @@ main() {
   [[ -n ${repo} && -n ${cluster} && -n ${service} && -n ${profile} ]] ||
     usage_error "--repo, --cluster, --service and --profile are required"
   [[ -z ${dev_repo} || ${account} == prod ]] || usage_error "--dev-repo is for a prod audit"
+  [[ -z ${release_tag} || ${account} == prod ]] || usage_error "--release-tag is for a prod audit"
+  if [[ -z ${release_tag} && ${account} == prod && ${GITHUB_REF:-} == refs/tags/v* ]]; then
+    release_tag="${GITHUB_REF#refs/tags/}"
+  fi
   args=("--${account}-repo" "${repo}" "--${account}-cluster" "${cluster}"
     "--${account}-service" "${service}" "--${account}-profile" "${profile}")
   [[ -n ${dev_repo} ]] && args+=(--dev-repo "${dev_repo}")
   [[ -n ${json} ]] && args+=(--json-out "${json}")
+  [[ -n ${release_tag} ]] && args+=(--prod-release "${release_tag}")
   out="$("${ROOT}/tools/release/audit.py" "${args[@]}")" || rc=$?
   printf '%s\n' "${out}"
   if [[ -n ${summary} ]]; then
     {
-      printf '### Audit (%s)\n\n%s\n%s\n%s\n' "${account}" "${fence}" "${out}" "${fence}"
+      printf '### Audit (%s%s)\n\n%s\n%s\n%s\n' "${account}" "${release_tag:+, tag ${release_tag}}" \
+        "${fence}" "${out}" "${fence}"
       [[ ${rc} -eq 0 ]] || printf '\naudit.py exit status %d (see the log for each failing source)\n' "${rc}"
     } >>"${summary}"
   fi
