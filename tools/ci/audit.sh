@@ -2,6 +2,8 @@
 # audit.sh: the audit step of a deploy: tools/release/audit.py over the record,
 # the account's registry and running tasks (and, in a release, dev's registry
 # read with the read-only role), printed and appended to the run summary.
+# In a release, the audit also says which tag prod runs and whether it is a
+# rollback (audit.py --prod-release: the tag's digest against origin/dev's).
 set -euo pipefail
 PROG="audit"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -11,7 +13,7 @@ source "${ROOT}/tools/ci/lib.sh"
 usage() {
   cat <<'USAGE'
 Usage: audit.sh --account dev|prod --repo REPO --cluster C --service S --profile P
-                [--dev-repo REPO] [--summary FILE] [--json-out FILE]
+                [--dev-repo REPO] [--release-tag TAG] [--summary FILE] [--json-out FILE]
                 [--signatures REPO [--dev-signatures REPO] --key KEY
                  [--key-profile P] [--key-region R]]
 
@@ -20,6 +22,10 @@ account (aws --profile P); with --dev-repo (a prod release), dev's registry too.
 With --signatures (and --dev-signatures), each registry's row also verifies
 the digest's signature and attestations against KEY (dev's signing key, read
 with --key-profile in --key-region).
+  --release-tag T  prod only: prod runs the release tag T; the audit names it,
+                   its commit and whether it is a rollback (audit.py
+                   --prod-release). Default in a prod audit: the pushed tag,
+                   from GITHUB_REF=refs/tags/T
   --summary FILE   append the table to FILE (default: $GITHUB_STEP_SUMMARY if set)
   --json-out FILE  also write the audit as JSON
   -h, --help       this text
@@ -28,7 +34,7 @@ USAGE
 }
 
 main() {
-  local account="" repo="" cluster="" service="" profile="" dev_repo="" json=""
+  local account="" repo="" cluster="" service="" profile="" dev_repo="" json="" release_tag=""
   local sigs="" dev_sigs="" key="" key_profile="" key_region=""
   local summary="${GITHUB_STEP_SUMMARY:-}" rc=0 out fence='```'
   local -a args
@@ -40,6 +46,7 @@ main() {
       --service) need_value "$@"; service="$2"; shift 2 ;;
       --profile) need_value "$@"; profile="$2"; shift 2 ;;
       --dev-repo) need_value "$@"; dev_repo="$2"; shift 2 ;;
+      --release-tag) need_value "$@"; release_tag="$2"; shift 2 ;;
       --summary) need_value "$@"; summary="$2"; shift 2 ;;
       --json-out) need_value "$@"; json="$2"; shift 2 ;;
       --signatures) need_value "$@"; sigs="$2"; shift 2 ;;
@@ -55,6 +62,10 @@ main() {
   [[ -n ${repo} && -n ${cluster} && -n ${service} && -n ${profile} ]] ||
     usage_error "--repo, --cluster, --service and --profile are required"
   [[ -z ${dev_repo} || ${account} == prod ]] || usage_error "--dev-repo is for a prod audit"
+  [[ -z ${release_tag} || ${account} == prod ]] || usage_error "--release-tag is for a prod audit"
+  if [[ -z ${release_tag} && ${account} == prod && ${GITHUB_REF:-} == refs/tags/v* ]]; then
+    release_tag="${GITHUB_REF#refs/tags/}"
+  fi
   args=("--${account}-repo" "${repo}" "--${account}-cluster" "${cluster}"
     "--${account}-service" "${service}" "--${account}-profile" "${profile}")
   [[ -n ${dev_repo} ]] && args+=(--dev-repo "${dev_repo}")
@@ -66,11 +77,13 @@ main() {
   [[ -n ${key} ]] && args+=(--key "${key}")
   [[ -n ${key_profile} ]] && args+=(--key-profile "${key_profile}")
   [[ -n ${key_region} ]] && args+=(--key-region "${key_region}")
+  [[ -n ${release_tag} ]] && args+=(--prod-release "${release_tag}")
   out="$("${ROOT}/tools/release/audit.py" "${args[@]}")" || rc=$?
   printf '%s\n' "${out}"
   if [[ -n ${summary} ]]; then
     {
-      printf '### Audit (%s)\n\n%s\n%s\n%s\n' "${account}" "${fence}" "${out}" "${fence}"
+      printf '### Audit (%s%s)\n\n%s\n%s\n%s\n' "${account}" "${release_tag:+, tag ${release_tag}}" \
+        "${fence}" "${out}" "${fence}"
       [[ ${rc} -eq 0 ]] || printf '\naudit.py exit status %d (see the log for each failing source)\n' "${rc}"
     } >>"${summary}"
   fi

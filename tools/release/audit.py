@@ -11,7 +11,11 @@ registries locally, or add either account's ECS service. With a registry's
 signatures repository (--dev-signatures, --prod-signatures) and --key, each
 registry row also says whether the digest's signature and its attestations
 (validated in dev, SBOM, provenance) verify there (tools/release/verify.sh,
-cosign), and a row that does not verify fails the audit. Registries are read
+cosign), and a row that does not verify fails the audit. After a rollback
+(tools/release/rollback) prod runs an earlier release than dev on purpose:
+--prod-release TAG compares prod with the digest TAG's commit records and
+says where it came from (the tag, its commit, the other release tags on that
+commit, origin/dev's record) and whether that is a rollback. Registries are read
 with skopeo (the digest is the sha256 of the manifest bytes served), ECS with
 the aws CLI. Python standard library only; run with /usr/bin/python3.
 """
@@ -127,6 +131,80 @@ def running_task_digests(aws_args, cluster, service, container):
     return rows
 
 
+def git(*args):
+    """stdout of git ARGS in the working directory's repository."""
+    if shutil.which("git") is None:
+        raise AuditError("'git' not found: apt-get install git")
+    proc = subprocess.run(["git", *args], capture_output=True, check=False, text=True)
+    if proc.returncode != 0:
+        err = proc.stderr.strip()
+        raise AuditError(err.splitlines()[-1] if err else f"git {args[0]} exited {proc.returncode}")
+    return proc.stdout
+
+
+def record_at(rev):
+    """The image digest infra/live/release.json records at git revision REV."""
+    try:
+        record = json.loads(git("show", f"{rev}:infra/live/release.json"))
+    except ValueError as e:
+        raise AuditError(f"{rev}:infra/live/release.json is not JSON: {e}") from e
+    digest = record.get("image_digest") if isinstance(record, dict) else None
+    if not isinstance(digest, str) or not DIGEST_RE.match(digest):
+        raise AuditError(f"{rev}:infra/live/release.json: image_digest {digest!r} is not sha256:<64 hex>")
+    return digest
+
+
+def release_provenance(tag, dev_ref="origin/dev"):
+    """Where prod's release TAG comes from, and whether it is a rollback.
+
+    A rollback is a release whose digest differs from what dev records now
+    (the tagged commit is an earlier commit of dev), or, when dev's record is
+    not in this checkout, a tag on a commit an earlier release tag already
+    names. Returns a dict; raises AuditError when TAG cannot be read."""
+    try:
+        commit = git("rev-parse", "--verify", f"refs/tags/{tag}^{{commit}}").strip()
+    except AuditError as e:
+        raise AuditError(f"no tag {tag} in this checkout ({e})") from e
+    digest = record_at(commit)
+    same = sorted(t for t in git("tag", "--points-at", commit, "--list", "v*").split() if t != tag)
+    prov = {"tag": tag, "commit": commit, "digest": digest, "same_commit_as": same,
+            "dev_ref": dev_ref, "dev_digest": None, "rollback": None}
+    try:
+        git("rev-parse", "--verify", f"refs/remotes/{dev_ref}^{{commit}}")
+        has_dev = True
+    except AuditError:
+        has_dev = False
+    if has_dev:
+        prov["dev_digest"] = record_at(f"refs/remotes/{dev_ref}")
+        if prov["dev_digest"] == digest:
+            prov["rollback"] = False
+            prov["summary"] = f"not a rollback: {dev_ref} records the same image"
+        else:
+            on_dev = subprocess.run(["git", "merge-base", "--is-ancestor", commit,
+                                     f"refs/remotes/{dev_ref}"], capture_output=True,
+                                    check=False).returncode == 0
+            if on_dev:
+                prov["rollback"] = True
+                prov["summary"] = (f"rollback: {dev_ref} records {prov['dev_digest']}; prod runs "
+                                   f"an earlier release of dev on purpose, dev is not changed")
+            else:
+                prov["summary"] = (f"not a release of dev: {dev_ref} records {prov['dev_digest']} "
+                                   f"and {commit[:12]} is not on {dev_ref}")
+    elif same:
+        prov["rollback"] = True
+        prov["summary"] = (f"rollback (or re-release): the commit of {', '.join(same)}; "
+                           f"{dev_ref} is not in this checkout")
+    else:
+        prov["summary"] = f"rollback or not: unknown ({dev_ref} is not in this checkout)"
+    return prov
+
+
+def provenance_lines(prov):
+    also = f", same commit as {', '.join(prov['same_commit_as'])}" if prov["same_commit_as"] else ""
+    return [f"prod runs {prov['digest']} from tag {prov['tag']} (commit {prov['commit'][:12]}{also})",
+            prov["summary"]]
+
+
 # ------------------------------------------------------------------- logic
 
 def row(source, location, digest=None, status=None, detail=""):
@@ -158,14 +236,16 @@ def verify_signatures(image, signatures, a):
     return "NOT VERIFIED: " + (", ".join(failed) if failed else last)
 
 
-def judge(rows, expected):
-    """Sets each row's status against `expected` (rows with a status keep it)."""
+def judge(rows, expected, prod_expected=None):
+    """Sets each row's status against `expected` (rows with a status keep it);
+    with `prod_expected` (--prod-release), prod's rows against that."""
     for r in rows:
         if r["status"] is not None:
             continue
+        want = prod_expected if prod_expected and r["source"].startswith("prod-") else expected
         if r["digest"] is None:
             r["status"] = MISSING
-        elif r["digest"] == expected:
+        elif r["digest"] == want:
             r["status"] = MATCH
         else:
             r["status"] = DIFFERS
@@ -176,15 +256,18 @@ def row_ok(r):
     return r["status"] == MATCH and r.get("signature") in (None, VERIFIED)
 
 
-def report(rows, expected, expected_from):
+def report(rows, expected, expected_from, prov=None):
     bad = [r for r in rows if not row_ok(r)]
-    return {
+    result = {
         "expected_digest": expected,
         "expected_from": expected_from,
         "ok": not bad and bool(rows),
         "sources": rows,
         "differing": sorted({r["source"] for r in bad}),
     }
+    if prov is not None:
+        result["prod_release"] = prov
+    return result
 
 
 def table(result):
@@ -196,6 +279,13 @@ def table(result):
              for r in result["sources"]]
     widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(headers)]
     out = [f"expected {result['expected_digest'] or '-'} (from {result['expected_from']})"]
+    prov = result.get("prod_release")
+    if prov:
+        if prov.get("digest"):
+            out.append(f"prod expected {prov['digest']} (from tag {prov['tag']})")
+            out.extend(provenance_lines(prov))
+        else:
+            out.append(f"prod expected: unknown ({prov['error']})")
     fmt = "  ".join(f"{{:<{w}}}" for w in widths[:-1]) + "  {}"
     out.append(fmt.format(*headers))
     out.extend(fmt.format(*line) for line in lines)
@@ -226,6 +316,11 @@ def parse_args(argv):
     p.add_argument("--tag", metavar="TAG",
                    help="check the digest REPO:TAG points to (the git SHA) rather than "
                         "that REPO@<expected digest> exists")
+    p.add_argument("--prod-release", metavar="TAG",
+                   help="prod runs the release TAG (after a rollback, an earlier one than "
+                        "dev): compare prod's registry and tasks with the digest TAG's "
+                        "commit records (git, working directory) and say whether TAG is a "
+                        "rollback (its digest differs from origin/dev's record)")
     p.add_argument("--container", default="api", metavar="NAME",
                    help="container whose imageDigest counts (default api)")
     for env in ("dev", "prod"):
@@ -253,6 +348,10 @@ def parse_args(argv):
         bad(f"--expect-digest {a.expect_digest!r} is not sha256:<64 hex>")
     if a.tag and not TAG_RE.match(a.tag):
         bad(f"--tag {a.tag!r} is not a valid tag")
+    if a.prod_release and not re.match(r"^v[0-9A-Za-z._-]+$", a.prod_release):
+        bad(f"--prod-release {a.prod_release!r} is not a v* tag")
+    if a.prod_release and a.tag:
+        bad("--prod-release and --tag exclude each other")
     for env in ("dev", "prod"):
         repo = getattr(a, f"{env}_repo")
         if repo and not REPO_RE.match(repo):
@@ -273,8 +372,17 @@ def parse_args(argv):
 
 
 def collect(a):
-    """(rows, expected, expected_from) from every source the flags name."""
+    """(rows, expected, expected_from, prov) from every source the flags name."""
     rows, expected, expected_from = [], a.expect_digest, "--expect-digest"
+    prov = prod_expected = None
+    if a.prod_release:
+        try:
+            prov = release_provenance(a.prod_release)
+            prod_expected = prov["digest"]
+            rows.append(row("prod-release", f"{a.prod_release}:infra/live/release.json", prod_expected))
+        except AuditError as e:
+            prov = {"tag": a.prod_release, "digest": None, "error": str(e)}
+            rows.append(row("prod-release", f"{a.prod_release}:infra/live/release.json", None, ERROR, str(e)))
     if not a.no_record:
         path = a.record or default_record()
         try:
@@ -290,7 +398,8 @@ def collect(a):
         if not repo:
             continue
         require("skopeo", "skopeo")
-        ref = f"{repo}:{a.tag}" if a.tag else (f"{repo}@{expected}" if expected else None)
+        want = prod_expected if env == "prod" and a.prod_release else expected
+        ref = f"{repo}:{a.tag}" if a.tag else (f"{repo}@{want}" if want else None)
         if ref is None:
             rows.append(row(f"{env}-registry", repo, None, ERROR,
                             "nothing to look up: give --tag, a record or --expect-digest"))
@@ -328,20 +437,23 @@ def collect(a):
                             "" if digest else "no imageDigest reported"))
 
     if expected is None:  # no record, no --expect-digest: the first digest seen
-        first = next((r for r in rows if r["digest"]), None)
+        first = next((r for r in rows if r["digest"] and not r["source"].startswith("prod-")), None)
+        first = first or next((r for r in rows if r["digest"]), None)
         if first:
             expected, expected_from = first["digest"], first["source"]
-    return judge(rows, expected), expected, expected_from
+    if a.prod_release and prod_expected is None:
+        prod_expected = "unknown"  # every prod row differs: TAG could not be read
+    return judge(rows, expected, prod_expected), expected, expected_from, prov
 
 
 def main(argv):
     a = parse_args(argv)
-    rows, expected, expected_from = collect(a)
+    rows, expected, expected_from, prov = collect(a)
     if not rows:
         print(f"{PROG}: nothing to audit: name a record, a registry or an ECS service (see --help)",
               file=sys.stderr)
         return 2
-    result = report(rows, expected, expected_from)
+    result = report(rows, expected, expected_from, prov)
     text = json.dumps(result, indent=2)
     if a.json_out:
         with open(a.json_out, "w", encoding="utf-8") as f:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# record-digest, check-built-digest and guard-digest against a release record,
-# a build's digest file and a stub skopeo serving known manifest bytes.
+# record-digest (from a file and at a git revision), check-built-digest and
+# guard-digest against a release record, a build's digest file and a stub
+# skopeo serving known manifest bytes.
 set -euo pipefail
 # Under Bazel the test runs as tools/ci/<name>, beside the glue in runfiles.
 if [[ -n ${TEST_SRCDIR:-} ]]; then
@@ -23,6 +24,28 @@ expect 0 "record-digest prints the recorded digest" "${CI}/record-digest.sh" --r
 check "record-digest prints exactly the digest" test "${OUT}" = "${good}"
 expect 1 "record-digest refuses a malformed digest" "${CI}/record-digest.sh" --record "${T}/bad.json"
 expect 1 "record-digest: missing record" "${CI}/record-digest.sh" --record "${T}/none.json"
+
+# --rev: the record at a git revision of the repository in the working directory.
+repo="${T}/repo"
+git init -q "${repo}"
+mkdir -p "${repo}/infra/live"
+gitc() { git -C "${repo}" -c user.name=t -c user.email=t@t "$@"; }
+in_repo() { (cd "${repo}" && "$@"); }
+gitc commit -q --allow-empty -m "no record yet"
+gitc tag v0.1.0
+cp "${T}/release.json" "${repo}/infra/live/release.json"
+gitc add -A && gitc commit -q -m "record good"
+gitc tag v1.0.0
+cp "${T}/bad.json" "${repo}/infra/live/release.json"
+gitc commit -q -am "record a malformed digest"
+expect 0 "record-digest --rev: the record at a tag" in_repo "${CI}/record-digest.sh" --rev v1.0.0
+check "record-digest --rev prints exactly the tag's digest" test "${OUT}" = "${good}"
+expect 1 "record-digest --rev: the malformed record at HEAD" in_repo "${CI}/record-digest.sh" --rev HEAD
+expect 1 "record-digest --rev: a revision without a record" in_repo "${CI}/record-digest.sh" --rev v0.1.0
+expect_output "v0.1.0 has no infra/live/release.json" "record-digest --rev names the revision without a record"
+expect 1 "record-digest --rev: no such revision" in_repo "${CI}/record-digest.sh" --rev v9.9.9
+expect_output "no commit 'v9.9.9'" "record-digest --rev names the missing revision"
+expect 2 "record-digest: --record and --rev together" "${CI}/record-digest.sh" --record "${T}/release.json" --rev v1.0.0
 
 printf '%s\n' "${good}" >"${T}/image.digest"
 expect 0 "check-built-digest: equal" "${CI}/check-built-digest.sh" --digest-file "${T}/image.digest" --record "${T}/release.json"

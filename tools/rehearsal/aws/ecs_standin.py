@@ -183,15 +183,23 @@ class EcsStandIn(threading.Thread):
             for task in started:
                 self.stop_task(task, "Superseded by a newer deployment")
             return
+        # As ECS: the old tasks are desired STOPPED as soon as they start to
+        # drain (list-tasks --desired-status RUNNING no longer shows them), and
+        # the rollout is COMPLETED once they have stopped. Marking it COMPLETED
+        # first let an audit right after the deploy see an old task RUNNING.
+        with self.lock:
+            old = [d["id"] for d in service.deployments if d is not deployment]
+            draining = [task for task_arn, task in self.tasks_of(service).items()
+                        if self.running.get(task_arn, {}).get("deployment") in old]
+            for task in draining:
+                task.desired_status = "STOPPED"
+        for task in draining:
+            self.stop_task(task, "Scaling activity initiated by deployment %s" % deployment["id"])
         with self.lock:
             deployment.update(runningCount=wanted, pendingCount=0, updatedAt=now(), rolloutState="COMPLETED",
                               rolloutStateReason="ECS deployment %s completed." % deployment["id"])
-            old = [d for d in service.deployments if d is not deployment]
             service.deployments[:] = [deployment]
             service.running_count, service.pending_count = wanted, 0
-        for task_arn, task in list(self.tasks_of(service).items()):
-            if self.running.get(task_arn, {}).get("deployment") in [d["id"] for d in old]:
-                self.stop_task(task, "Scaling activity initiated by deployment %s" % deployment["id"])
         self.event(service, "(service %s) has reached a steady state." % service.name)
 
     def note_failure(self, service, deployment, reason, pull_failed):

@@ -16,6 +16,9 @@
 # - a prod task running another digest: exit 1 naming prod-tasks only;
 # - a recorded digest prod's registry lacks: exit 1 naming prod-registry;
 # - moto's answer without imageDigest: exit 1, "no imageDigest reported";
+# - after a rollback (--prod-release TAG): prod against TAG's record, dev
+#   against dev's, "rollback" said; a tag whose image prod lacks and a prod
+#   task on a third digest still fail;
 # - an unreachable registry: exit 1, ERROR row; bad flags: exit 2.
 set -euo pipefail
 # shellcheck source=tools/release/test/lib.sh
@@ -119,6 +122,38 @@ expect 1 "recorded digest missing from prod's registry" \
 cat "${SCRATCH}/out"
 said "FAIL: differs: prod-registry$" "${SCRATCH}/out"
 said "prod-registry .* \[MISSING\]"
+
+# After a rollback: dev records (and dev's registry has) the next release,
+# prod runs the earlier one on purpose, from the tag v1.1.1 on v1.0.0's
+# commit. --prod-release compares prod with that tag's record.
+repo="${SCRATCH}/git"
+git init -q -b dev "${repo}"
+mkdir -p "${repo}/infra/live"
+gitr() { git -C "${repo}" -c user.name=t -c user.email=t@t "$@"; }
+cp "${SCRATCH}/release.json" "${repo}/infra/live/release.json"
+gitr add -A && gitr commit -q -m "release one" && gitr tag v1.0.0 && gitr tag v1.1.1
+cp "${SCRATCH}/next.json" "${repo}/infra/live/release.json"
+gitr commit -q -am "release two" && gitr tag v1.1.0
+gitr update-ref refs/remotes/origin/dev HEAD
+in_repo() { (cd "${repo}" && "$@"); }
+expect 0 "after a rollback: dev against dev's record, prod against the rollback tag's" \
+  in_repo audit --record "${SCRATCH}/next.json" --prod-release v1.1.1 --insecure --dev-repo "${dev}" --prod-repo "${prod}"
+cat "${SCRATCH}/out"
+said "^prod expected ${built} \(from tag v1.1.1\)$" "${SCRATCH}/out"
+said "^prod runs ${built} from tag v1.1.1 \(commit [0-9a-f]{12}, same commit as v1.0.0\)$" "${SCRATCH}/out"
+said "^rollback: origin/dev records sha256:${next_hex}; prod runs an earlier release of dev on purpose" "${SCRATCH}/out"
+said "^prod-registry +${prod}@${built} +${built} +match$" "${SCRATCH}/out"
+expect 0 "the same as JSON" \
+  in_repo audit --record "${SCRATCH}/next.json" --prod-release v1.1.1 --insecure --dev-repo "${dev}" --prod-repo "${prod}" --json
+jq -e --arg d "${built}" '.ok and .prod_release.rollback == true and .prod_release.digest == $d
+  and .prod_release.same_commit_as == ["v1.0.0"]' "${SCRATCH}/out" >/dev/null || fail "JSON: $(cat "${SCRATCH}/out")"
+expect 1 "a release tag whose image never reached prod's registry" \
+  in_repo audit --record "${SCRATCH}/next.json" --prod-release v1.1.0 --insecure --prod-repo "${prod}"
+said "FAIL: differs: prod-registry$" "${SCRATCH}/out"
+expect 1 "a rollback does not excuse a prod task on a third digest" \
+  in_repo audit --no-record --prod-release v1.1.1 --prod-cluster prod --prod-service api --prod-endpoint-url "${prod_moto}"
+said "FAIL: differs: prod-tasks$" "${SCRATCH}/out"
+expect 2 "--prod-release with --tag" audit --prod-release v1.1.1 --tag "${sha}" --no-record --dev-repo "${dev}"
 
 expect 1 "moto's own answer has no imageDigest: not a pass" \
   env PATH="${REAL_PATH}" "${RELEASE}/audit.py" --record "${SCRATCH}/release.json" \

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# rollback_test: tools/release/rollback in a real git clone (an "upstream"
+# repository as origin) against a real Distribution registry standing in for
+# prod's. Two releases are recorded: v1.0.0 (its image is in prod's
+# registry: released) and v1.1.0 (its image never reached prod). The images
+# are tiny OCI layouts made here and pushed with skopeo.
+#
+# - success: the new tag is on v1.0.0's commit, annotated, and the only
+#   stdout line is the `git push` to run; the default --as is the next patch
+#   above the highest v* tag (prerelease tags counted);
+# - every refusal, each with its reason and no tag created: malformed
+#   versions, a target that does not exist (and one that exists only at the
+#   remote with --no-fetch), a target never released, a target whose commit
+#   has no record, an --as that exists, an unreachable registry; bad usage.
+set -euo pipefail
+# shellcheck source=tools/release/test/lib.sh
+source "${TEST_SRCDIR}/${TEST_WORKSPACE}/tools/release/test/lib.sh"
+
+ROLLBACK="${RELEASE}/rollback"
+require_tool git git
+require_tool skopeo skopeo
+require_tool python3 python3
+export GIT_CONFIG_NOSYSTEM=1 HOME="${SCRATCH}" GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t \
+  GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t
+unset PROD_ECR_REPOSITORY
+
+# oci_layout DIR TEXT: a one-layer OCI image layout whose layer holds TEXT;
+# prints its manifest digest.
+oci_layout() {
+  python3 - "$1" "$2" <<'EOF_PY'
+import gzip, hashlib, io, json, os, sys, tarfile
+out, text = sys.argv[1], sys.argv[2].encode()
+os.makedirs(os.path.join(out, "blobs", "sha256"))
+def blob(data):
+    h = hashlib.sha256(data).hexdigest()
+    open(os.path.join(out, "blobs", "sha256", h), "wb").write(data)
+    return "sha256:" + h, len(data)
+tar = io.BytesIO()
+with tarfile.open(fileobj=tar, mode="w", format=tarfile.USTAR_FORMAT) as t:
+    info = tarfile.TarInfo("release.txt")
+    info.size, info.mtime = len(text), 0
+    t.addfile(info, io.BytesIO(text))
+raw = tar.getvalue()
+layer, layer_size = blob(gzip.compress(raw, mtime=0))
+config, config_size = blob(json.dumps({
+    "architecture": "amd64", "os": "linux", "config": {},
+    "rootfs": {"type": "layers", "diff_ids": ["sha256:" + hashlib.sha256(raw).hexdigest()]},
+}).encode())
+manifest, manifest_size = blob(json.dumps({
+    "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+    "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": config, "size": config_size},
+    "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": layer, "size": layer_size}],
+}).encode())
+json.dump({"imageLayoutVersion": "1.0.0"}, open(os.path.join(out, "oci-layout"), "w"))
+json.dump({"schemaVersion": 2, "manifests": [{
+    "mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": manifest, "size": manifest_size}]},
+    open(os.path.join(out, "index.json"), "w"))
+print(manifest)
+EOF_PY
+}
+
+start_registry prod
+prod="${REGISTRY}/api"
+v1="$(oci_layout "${SCRATCH}/v1" "release one")"
+v2="$(oci_layout "${SCRATCH}/v2" "release two")"
+skopeo_local copy --quiet --preserve-digests --dest-tls-verify=false "oci:${SCRATCH}/v1" "docker://${prod}:v1" >/dev/null
+echo "prod's registry ${prod} has ${v1} (released), not ${v2}"
+
+# The upstream repository: v1.0.0 and v1.1.0 each record their image;
+# v0.9.0 is a commit from before release.json existed.
+upstream="${SCRATCH}/upstream"
+git init -q -b dev "${upstream}"
+up() { git -C "${upstream}" "$@"; }
+record() { # record DIGEST MESSAGE: a commit on dev recording DIGEST
+  mkdir -p "${upstream}/infra/live"
+  printf '{\n  "service": "api",\n  "image_digest": "%s",\n  "sbom_sha256": "%064d"\n}\n' "$1" 0 \
+    >"${upstream}/infra/live/release.json"
+  up add -A
+  up commit -q -m "$2"
+}
+up commit -q --allow-empty -m "before any record"
+up tag v0.9.0
+record "${v1}" "release one"
+c1="$(up rev-parse HEAD)"
+up tag v1.0.0
+record "${v2}" "release two"
+up tag v1.1.0
+up tag v1.1.1-rc.1 # a prerelease counts by its version: the default --as is v1.1.2
+
+clone="${SCRATCH}/clone"
+git clone -q "${upstream}" "${clone}"
+cd "${clone}"
+rb() { "${ROLLBACK}" --prod-repo "${prod}" --insecure "$@"; }
+no_new_tag() { # the refusal created nothing
+  [[ "$(git tag | sort | tr '\n' ' ')" == "v0.9.0 v1.0.0 v1.1.0 v1.1.1-rc.1 " ]] ||
+    fail "a refusal created a tag: $(git tag | tr '\n' ' ')"
+}
+
+expect 0 "--help" "${ROLLBACK}" --help
+said "^Usage: tools/release/rollback --to" "${SCRATCH}/out"
+said "default: the next patch version above the" "${SCRATCH}/out"
+
+# Bad usage: exit 2, nothing looked up.
+expect 2 "no --to" rb
+said "--to is required"
+expect 2 "--to is not a version" rb --to 1.0.0
+said "--to '1.0.0' is not a version"
+expect 2 "--to with a leading zero" rb --to v1.00.0
+expect 2 "--as is not a version" rb --to v1.0.0 --as v1.2
+said "--as 'v1.2' is not a version"
+expect 2 "--as equal to --to" rb --to v1.0.0 --as v1.0.0 --no-fetch
+expect 2 "no --prod-repo (and no PROD_ECR_REPOSITORY)" "${ROLLBACK}" --to v1.0.0
+said "--prod-repo is required"
+expect 2 "--prod-repo with a digest" "${ROLLBACK}" --to v1.0.0 --prod-repo "${prod}@${v1}"
+expect 2 "--insecure to a remote registry" "${ROLLBACK}" --to v1.0.0 --prod-repo prod.example/api --insecure
+said "loopback registries only"
+expect 2 "an unknown option" rb --to v1.0.0 --bogus
+no_new_tag
+
+# Refusals: exit 1, the reason on stderr, no tag.
+expect 1 "a target that does not exist" rb --to v9.9.9
+said "tag v9.9.9 does not exist \(here or at origin\)"
+expect 1 "a target never released (its digest is not in prod's registry)" rb --to v1.1.0
+said "v1.1.0 was never released: the digest its commit records, ${v2}, is not in prod's registry ${prod}"
+expect 1 "a target whose commit has no release record" rb --to v0.9.0
+said "v0.9.0 has no infra/live/release.json|cannot read the digest"
+expect 1 "an --as that already exists" rb --to v1.0.0 --as v1.1.0
+said "tag v1.1.0 already exists: tags are never moved"
+expect 1 "an unreachable registry: cannot tell, not 'never released'" \
+  "${ROLLBACK}" --to v1.0.0 --prod-repo 127.0.0.1:1/api --insecure
+said "cannot tell whether v1.0.0 was released"
+no_new_tag
+
+# A release tagged upstream after the clone: found after the fetch, not
+# with --no-fetch.
+up tag v1.0.1 "${c1}"
+expect 1 "--no-fetch: a tag only the remote has does not exist here" rb --to v1.0.1 --no-fetch --as v5.0.0
+said "tag v1.0.1 does not exist$"
+git tag -d v1.0.1 >/dev/null 2>&1 || true
+
+# Success: the default --as, on v1.0.0's commit.
+expect 0 "roll back to v1.0.0 (default --as)" rb --to v1.0.0
+[[ "$(cat "${SCRATCH}/out")" == "git push origin v1.1.2" ]] ||
+  fail "stdout must be the one push line, got: $(cat "${SCRATCH}/out")"
+said "v1.0.0 was released: prod's registry ${prod} has ${v1}"
+said "not rolled back: Terraform"
+[[ "$(git rev-parse 'v1.1.2^{commit}')" == "${c1}" ]] || fail "v1.1.2 is not on v1.0.0's commit"
+[[ "$(git cat-file -t v1.1.2)" == tag ]] || fail "v1.1.2 is not an annotated tag"
+git cat-file -p v1.1.2 | grep -q "^Rollback of prod to v1.0.0$" || fail "v1.1.2's message: $(git cat-file -p v1.1.2)"
+said "also tagged v1.0.1" # fetched from upstream: the same commit
+[[ "$("${TEST_SRCDIR}/${TEST_WORKSPACE}/tools/ci/record-digest.sh" --rev v1.1.2)" == "${v1}" ]] ||
+  fail "the new tag's record is not v1.0.0's digest"
+git ls-remote --exit-code --tags origin v1.1.2 >/dev/null 2>&1 && fail "rollback pushed the tag itself"
+
+expect 0 "an explicit --as" rb --to v1.0.1 --as v2.0.0 --no-fetch
+[[ "$(cat "${SCRATCH}/out")" == "git push origin v2.0.0" ]] || fail "stdout: $(cat "${SCRATCH}/out")"
+expect 1 "the tag it just created is not created again" rb --to v1.0.0 --as v2.0.0 --no-fetch
+said "tag v2.0.0 already exists"
+expect 0 "PROD_ECR_REPOSITORY as the default --prod-repo" \
+  env PROD_ECR_REPOSITORY="${prod}" "${ROLLBACK}" --to v1.0.0 --insecure --no-fetch
+[[ "$(cat "${SCRATCH}/out")" == "git push origin v2.0.1" ]] || fail "stdout: $(cat "${SCRATCH}/out")"
+done_cases
