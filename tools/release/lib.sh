@@ -191,6 +191,18 @@ kms_env() {
   done
 }
 
+# check_signing_args IMAGE KEY SIGNATURES: the three options sign and verify
+# share, present and well-formed (IMAGE is REPO@sha256:<hex>).
+check_signing_args() {
+  [[ -n $1 ]] || usage_error "--image is required"
+  [[ -n $2 ]] || usage_error "--key is required"
+  [[ -n $3 ]] || usage_error "--signatures is required"
+  [[ $1 == *@* ]] || usage_error "--image '$1' must be REPO@sha256:<hex>"
+  check_repo --image "${1%@*}"
+  check_digest --image "${1##*@}"
+  check_repo --signatures "$3"
+}
+
 check_key() { # check_key WHAT VALUE: awskms:///... or a PEM public key file
   case "$2" in
     awskms://*) ;;

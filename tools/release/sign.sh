@@ -61,14 +61,8 @@ while [[ $# -gt 0 ]]; do
     *) usage_error "unknown argument '$1'" ;;
   esac
 done
-[[ -n ${image} ]] || usage_error "--image is required"
-[[ -n ${key} ]] || usage_error "--key is required"
-[[ -n ${signatures} ]] || usage_error "--signatures is required"
-[[ ${image} == *@* ]] || usage_error "--image '${image}' must be REPO@sha256:<hex>"
+check_signing_args "${image}" "${key}" "${signatures}"
 repo="${image%@*}" digest="${image##*@}"
-check_repo --image "${repo}"
-check_digest --image "${digest}"
-check_repo --signatures "${signatures}"
 [[ ${key} == awskms://* ]] || usage_error "--key must be an awskms:// key: signing keys stay in KMS"
 for f in "${sbom}" "${provenance}" "${validated}"; do
   [[ -z ${f} || -r ${f} ]] || usage_error "cannot read '${f}'"

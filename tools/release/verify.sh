@@ -57,14 +57,8 @@ while [[ $# -gt 0 ]]; do
     *) usage_error "unknown argument '$1'" ;;
   esac
 done
-[[ -n ${image} ]] || usage_error "--image is required"
-[[ -n ${key} ]] || usage_error "--key is required"
-[[ -n ${signatures} ]] || usage_error "--signatures is required"
-[[ ${image} == *@* ]] || usage_error "--image '${image}' must be REPO@sha256:<hex>"
+check_signing_args "${image}" "${key}" "${signatures}"
 repo="${image%@*}" digest="${image##*@}"
-check_repo --image "${repo}"
-check_digest --image "${digest}"
-check_repo --signatures "${signatures}"
 check_key --key "${key}"
 IFS=',' read -r -a checks <<<"${require_list}"
 [[ ${#checks[@]} -gt 0 ]] || usage_error "--require is empty"
