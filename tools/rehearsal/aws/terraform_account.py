@@ -28,6 +28,7 @@ rehearsal.s3.tfbackend (the backend's endpoints). tofu is tools/infra/tofu
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -44,6 +45,11 @@ SERVICES = ["apigateway", "dynamodb", "ec2", "ecr", "ecs", "elbv2", "iam", "kms"
 
 class Failed(Exception):
     pass
+
+
+# Connection trouble with the emulated account, not a finding about the code.
+TRANSIENT = re.compile(r"use of closed network connection|connection reset by peer|"
+                       r"read: connection refused|unexpected EOF")
 
 
 def provider_override(endpoint):
@@ -98,11 +104,25 @@ class Account:
         print("    [%s %5.1fs] %s" % (self.env, time.time() - self.started, message), flush=True)
 
     def tofu(self, directory, log_name, *args, accept=(0,)):
-        """Runs tofu in DIRECTORY, its output to SCRATCH/logs/LOG_NAME.log."""
+        """Runs tofu in DIRECTORY, its output to SCRATCH/logs/LOG_NAME.log.
+
+        Once more when the only trouble was the connection to the emulated
+        account (moto's server closes a kept-alive connection under load,
+        which the provider reports and does not retry): a second run of
+        init, plan or apply picks up where the first stopped."""
         log = os.path.join(self.scratch, "logs", log_name + ".log")
-        with open(log, "w") as out:
-            result = subprocess.run([TOFU, *args], cwd=directory, env=self.environ,
-                                    stdout=out, stderr=subprocess.STDOUT)
+        for attempt in (1, 2):
+            with open(log, "w") as out:
+                result = subprocess.run([TOFU, *args], cwd=directory, env=self.environ,
+                                        stdout=out, stderr=subprocess.STDOUT)
+            if result.returncode in accept or attempt == 2:
+                break
+            with open(log) as source:
+                transient = TRANSIENT.search(source.read())
+            if not transient:
+                break
+            shutil.copy(log, log[:-len(".log")] + ".attempt1.log")
+            self.say("tofu %s: %r from the emulated account, running it once more" % (args[0], transient.group(0)))
         if result.returncode not in accept:
             with open(log) as source:
                 tail = source.read().strip().splitlines()[-15:]
