@@ -70,14 +70,19 @@ def is_loopback(repo):
 
 # ------------------------------------------------------------------ sources
 
+def beside(*parts):
+    """A file of the tools tree, relative to this one: beside it in a checkout
+    or in Bazel's runfiles; else where the symlink `bazel run` starts leads
+    (the checkout, as default_record). The first guess when neither exists."""
+    candidates = [os.path.join(os.path.dirname(f(__file__)), *parts)
+                  for f in (os.path.abspath, os.path.realpath)]
+    return next((c for c in candidates if os.path.exists(c)), candidates[0])
+
+
 def read_record(path):
     """The record's image_digest, read by tools/ci/record-digest.sh: the one
     reader of the release record outside Terraform."""
-    # Beside this file: in a checkout, in Bazel's runfiles; else where the
-    # symlink `bazel run` starts leads (the checkout, as default_record).
-    candidates = [os.path.join(os.path.dirname(f(__file__)), "..", "ci", "record-digest.sh")
-                  for f in (os.path.abspath, os.path.realpath)]
-    reader = next((c for c in candidates if os.path.exists(c)), candidates[0])
+    reader = beside("..", "ci", "record-digest.sh")
     try:
         proc = subprocess.run([reader, "--record", path], capture_output=True,
                               check=False, text=True)
@@ -217,9 +222,8 @@ VERIFIED = "verified"
 
 def verify_signatures(image, signatures, a):
     """VERIFIED, or "NOT VERIFIED: <checks that failed>" (tools/release/verify.sh)."""
-    verifier = next((c for c in (os.path.join(os.path.dirname(f(__file__)), "verify.sh")
-                                 for f in (os.path.abspath, os.path.realpath)) if os.path.exists(c)), None)
-    if verifier is None:
+    verifier = beside("verify.sh")
+    if not os.path.exists(verifier):
         return "NOT VERIFIED: tools/release/verify.sh not found beside audit.py"
     cmd = [verifier, "--image", image, "--key", a.key, "--signatures", signatures, "--quiet"]
     for opt in ("profile", "endpoint_url", "region"):

@@ -69,6 +69,7 @@ for f in "${sbom}" "${provenance}" "${validated}"; do
 done
 check_insecure "${insecure}" "${repo}" "${signatures}"
 require skopeo skopeo
+require jq jq
 require python3 python3
 cosign="$(cosign_bin)"
 kms_env

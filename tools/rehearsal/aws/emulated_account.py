@@ -396,7 +396,8 @@ def patch_kms_sign_digest():
                            "ECDSA_SHA_512": hashes.SHA512()}
 
     def digest_key(self):
-        """(key, raw digest, algorithm, hash) of a DIGEST request, or None."""
+        """(key, its ECC private key, the raw digest, the algorithm) of a
+        DIGEST request, or None for a RAW one (moto's own handling)."""
         if self._get_param("MessageType") != "DIGEST":
             return None
         key = self.kms_backend.describe_key(self.kms_backend.get_key_id(self._get_param("KeyId")))
