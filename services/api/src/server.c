@@ -14,17 +14,19 @@
  *
  * Connections under pressure: CivetWeb serves a connection on one worker
  * thread at a time. Our patch (third_party/patches/civetweb-fair-keep-alive
- * .patch) makes a worker let go of a keep-alive connection, without closing
- * it, when its next request is not there within 100 ms (at once while
- * others wait for a worker) or when others wait and it has been served for
- * 10 ms; the master thread polls such "parked"
- * connections and queues them again when they send. So a new connection
- * (an NLB health check) is served after at most a few turns, whatever the
- * number of open connections, and nothing is ever closed under a client
+ * .patch) makes connections wait for a worker in one epoll set instead of
+ * on a thread: the master adds each accepted socket, idle workers take
+ * ready ones in the order they became ready, and a worker lets go of a
+ * keep-alive connection, without closing it, when its next request is not
+ * there yet while every worker is busy, when it does not come within
+ * 100 ms, or when every worker is busy and it has been served for 10 ms.
+ * So a new connection (an NLB health check) waits only behind those ready
+ * before it, whatever the number of open connections, an idle connection
+ * costs a socket and no thread, and nothing is ever closed under a client
  * that may be reusing it. Closing busy connections (Connection: close when
- * workers are scarce) was the alternative: it costs a TCP handshake per turn
- * and cannot free a worker held by an idle connection without racing the
- * client's next request.
+ * workers are scarce) was the alternative: it costs a TCP handshake per
+ * turn and cannot free a worker held by an idle connection without racing
+ * the client's next request.
  *
  * Timeouts (see README, "Connections"): keep-alive connections stay open
  * KEEP_ALIVE_TIMEOUT_MS, longer than the NLB's 350 s TCP idle timeout, so
