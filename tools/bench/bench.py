@@ -222,7 +222,7 @@ def api_server(rootfs, port, name="api"):
     argv = ["bwrap", "--ro-bind", rootfs, "/", "--proc", "/proc", "--dev", "/dev",
             "--unshare-all", "--share-net", "--as-pid-1", "--uid", "65532", "--gid", "65532",
             "--clearenv", "--setenv", "PORT", str(port), "--setenv", "APP_ENV", "bench",
-            "--setenv", "APP_VERSION", "bench", "--setenv", "API_THREADS", "128", "/app/api"]
+            "--setenv", "APP_VERSION", "bench", "/app/api"]
     return Server(name, argv, port)
 
 
@@ -487,7 +487,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=5, help="length of each wrk run (default 5)")
     parser.add_argument("--rounds", type=int, default=2, help="rounds over all servers per concurrency (default 2)")
     parser.add_argument("--connections", default="8,64,256,1024",
-                        help="concurrencies (default 8,64,256,1024; API_THREADS is 128)")
+                        help="concurrencies (default 8,64,256,1024; API_THREADS is 64)")
     parser.add_argument("--baseline", metavar="LAYOUT",
                         help="OCI image layout of an earlier //services/api:image, run as api-base")
     parser.add_argument("--soak", action="store_true", help="run the soak instead (api only)")

@@ -240,7 +240,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=5, help="length of each measured wrk run (default 5)")
     parser.add_argument("--connections", type=int, default=64, help="wrk connections (default 64)")
-    parser.add_argument("--threads", type=int, default=128, help="API_THREADS of the service (default 128)")
+    parser.add_argument("--threads", type=int, default=64, help="API_THREADS of the service (default 64)")
     parser.add_argument("--callgrind", type=int, default=1000, metavar="N",
                         help="also count instructions per request with callgrind, from runs of N and 3N "
                              "requests (default 1000; 0 skips it)")

@@ -40,7 +40,7 @@ static const char usage[] =
     "  APP_ENV             local  environment name shown by /health\n"
     "  APP_VERSION         dev    git commit, injected by the task definition\n"
     "  IMAGE_DIGEST        \"\"     sha256:<64 hex> of the running image\n"
-    "  API_THREADS         128    worker threads = requests served at once\n"
+    "  API_THREADS         64     worker threads = requests served at once\n"
     "  SHUTDOWN_TIMEOUT_S  10     seconds allowed for a graceful stop\n";
 
 static const char *lookup_env(const char *name, void *ctx)

@@ -1,8 +1,9 @@
 /* overload.h - when the service answers 503 instead of serving a request.
  *
- * CivetWeb serves each connection on a worker thread; when all are busy,
+ * CivetWeb serves each request on a worker thread; when all are busy,
  * connections wait for one (third_party/patches/civetweb-fair-keep-alive.patch
- * keeps that wait fair and tells us its length). A request that waited
+ * keeps that wait fair and tells us its length, from the kernel's receive
+ * time of the request's first bytes). A request that waited
  * longer than OVERLOAD_WAIT_MS is answered at once with 503, Retry-After and
  * Connection: close instead of being served late: the client (or API
  * Gateway, or the NLB's next target) learns within a bounded time, and the
