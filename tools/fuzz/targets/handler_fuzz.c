@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -42,6 +43,26 @@ static void fail(const char *what, const char *reply, size_t len)
     abort();
 }
 
+/* libFuzzer's alarm can interrupt a connect() that waits for the server's
+ * answer (a SYN retried because its client port collides with one of the
+ * server's TIME_WAIT entries, left by connections the server closed
+ * first); the connection then completes on its own. 1 when it did. */
+static int connect_finished(int fd)
+{
+    struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+    int error = 0;
+    socklen_t len = sizeof(error);
+    int n;
+
+    do
+        n = poll(&pfd, 1, READ_TIMEOUT_S * 1000);
+    while (n < 0 && errno == EINTR);
+    if (n != 1 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) != 0)
+        return 0;
+    errno = error;
+    return error == 0;
+}
+
 static int connect_loopback(void)
 {
     struct sockaddr_in addr = {.sin_family = AF_INET};
@@ -54,7 +75,8 @@ static int connect_loopback(void)
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
-    if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
+    if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0 &&
+        !(errno == EINTR && connect_finished(fd))) {
         close(fd);
         return -1;
     }
@@ -73,7 +95,8 @@ static long exchange_raw(const uint8_t *data, size_t size, char *reply,
     int fd = connect_loopback();
 
     if (fd < 0)
-        fail("cannot connect to the server", "", 0);
+        fail("cannot connect to the server", strerror(errno),
+             strlen(strerror(errno)));
     while (sent < size) {
         ssize_t n = send(fd, data + sent, size - sent, MSG_NOSIGNAL);
         if (n <= 0)
