@@ -5,6 +5,7 @@
 # In a release, the audit also says which tag prod runs and whether it is a
 # rollback (audit.py --prod-release: the tag's digest against origin/dev's).
 set -euo pipefail
+# shellcheck disable=SC2034  # read by tools/lib/cli.sh (die, say, usage_error)
 PROG="audit"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=tools/ci/lib.sh

@@ -3,6 +3,7 @@
 # so workflow steps never parse JSON inline; with --rev, the record as it is at
 # a git revision (a release tag), so nothing else parses a record either.
 set -euo pipefail
+# shellcheck disable=SC2034  # read by tools/lib/cli.sh (die, say, usage_error)
 PROG="record-digest"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=tools/ci/lib.sh

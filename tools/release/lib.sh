@@ -9,6 +9,7 @@
 # serves, so "the same digest" always means "the same bytes".
 
 PROG="${PROG:-release}"
+# shellcheck disable=SC2034  # read by require() in tools/lib/cli.sh
 REQUIRE_HINT="tools/bootstrap installs tools/deps/debian-packages-release.txt"
 # die, usage_error, say, require, need_value: tools/lib/cli.sh.
 # shellcheck source=tools/lib/cli.sh

@@ -6,6 +6,7 @@
 # No transparency log: the key is the account's, verification needs only its
 # public half (tools/release/verify.sh).
 set -euo pipefail
+# shellcheck disable=SC2034  # read by tools/lib/cli.sh (die, say, usage_error)
 PROG=sign
 # shellcheck source=tools/release/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

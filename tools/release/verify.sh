@@ -4,6 +4,7 @@
 # before promoting, the prod deploy of prod's registry before registering a
 # task definition, and the audit of both.
 set -euo pipefail
+# shellcheck disable=SC2034  # read by tools/lib/cli.sh (die, say, usage_error)
 PROG=verify
 # shellcheck source=tools/release/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
