@@ -14,8 +14,54 @@ REQUIRE_HINT="tools/dev bootstrap installs it"
 # shellcheck source=tools/lib/cli.sh
 source "${REHEARSAL_ROOT}/tools/lib/cli.sh"
 
-rh_free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+# Ports for the rehearsal's listeners. A task slot's port is handed out when
+# its account starts and bound only when a task lands on it, maybe an hour
+# later, so two rules hold for every port handed out here:
+# - never twice in one rehearsal (${UP_STATE}/ports lists what was handed out):
+#   bind(0) can hand the same free port out again once its probe socket is
+#   closed, and a dev task on a prod slot answered prod's health checks;
+# - never from the kernel's ephemeral range: an outbound connection may take
+#   a free port there as its source port, and a task could not bind it then.
+rh_free_ports() { # rh_free_ports N: prints N free ports, one per line
+  mkdir -p "${UP_STATE}"
+  python3 - "$1" "${UP_STATE}/ports" <<'EOF_PY'
+import fcntl, random, socket, sys
+
+count, record = int(sys.argv[1]), sys.argv[2]
+with open("/proc/sys/net/ipv4/ip_local_port_range") as source:
+    low, high = map(int, source.read().split())
+pool = [port for port in range(10000, 65536) if not low <= port <= high]
+random.shuffle(pool)
+with open(record, "a+") as book:
+    fcntl.flock(book, fcntl.LOCK_EX)  # accounts start concurrently
+    book.seek(0)
+    taken = {int(line) for line in book if line.strip()}
+    held, ports = [], []
+    for port in (p for p in pool if p not in taken):
+        if len(ports) == count:
+            break
+        probe = socket.socket()
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            probe.close()
+            continue
+        held.append(probe)
+        ports.append(port)
+    if len(ports) < count:
+        sys.exit("rehearsal: only %d free ports outside the ephemeral range %d-%d" % (len(ports), low, high))
+    book.write("".join("%d\n" % port for port in ports))
+print("\n".join(map(str, ports)))
+EOF_PY
+}
+
+rh_free_port() { rh_free_ports 1; }
+
+rh_port_unused() { # rh_port_unused PORT: fails, saying so, when something accepts on it
+  if python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), 0.5)" 2>/dev/null; then
+    echo "port $1 already accepts connections: another process listens on it" >&2
+    return 1
+  fi
 }
 
 rh_wait_port() { # rh_wait_port PORT PID WHAT: until PORT accepts or PID dies (10 s)
@@ -118,6 +164,8 @@ rh_task_start() { # rh_task_start NAME IMAGE_REF(repo@sha256:…) PORT [VAR=VALU
   umoci raw unpack --image "${dir}/layout:task" "${dir}/rootfs" >/dev/null 2>&1 ||
     { echo "umoci could not unpack ${ref}" >&2; return 1; }
   mkdir "${dir}/rootfs/proc" "${dir}/rootfs/dev" # mount points, as a runtime makes them
+  # Else the wait below would take the other listener's answer for this task's.
+  rh_port_unused "${port}" || return 1
   user="$(rh_skopeo inspect --config "oci:${dir}/layout:task" |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["config"]["User"])')"
   bwrap --ro-bind "${dir}/rootfs" / --proc /proc --dev /dev \
@@ -216,12 +264,12 @@ rh_account_admin() { echo "${UP_STATE}/account-$1/admin.credentials"; }
 # A fresh emulated account: moto keeps everything in memory, so an account
 # that was stopped is gone, and its Terraform state (in its own bucket) too.
 rh_account_start() { # rh_account_start ENV ISSUER_URL REGISTRY
-  local env="$1" dir="${UP_STATE}/account-$1" port pid slots="" i
+  local env="$1" dir="${UP_STATE}/account-$1" port pid slots
   rh_stop "account-${env}"
   rm -rf "${dir}"
   mkdir -p "${dir}"
   port="$(rh_free_port)"
-  for ((i = 0; i < RH_SLOTS; i++)); do slots+="${slots:+,}$(rh_free_port)"; done
+  slots="$(rh_free_ports "${RH_SLOTS}" | paste -sd,)"
   echo "${slots}" >"${dir}/slot-ports"
   (cd "${RH_AWS}" && UP_STATE="${UP_STATE}" exec "${RH_PYTHON}" emulated_account.py \
     --account-id "${RH_ACCOUNT_ID[${env}]}" --port "${port}" --state-dir "${dir}" --region "${RH_REGION}" \
