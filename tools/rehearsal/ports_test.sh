@@ -20,7 +20,14 @@ source "${here}/lib.sh"
 failures=0
 ok() { printf 'ok: %s\n' "$1"; }
 bad() { printf 'FAIL: %s\n' "$1" >&2; failures=$((failures + 1)); }
-verdict() { if [[ $2 -eq 0 ]]; then ok "$1"; else bad "$1"; fi; }
+# verdict DESCRIPTION COMMAND...: the check passes when COMMAND succeeds.
+verdict() {
+  local what="$1"
+  shift
+  if "$@"; then ok "${what}"; else bad "${what}"; fi
+}
+
+is() { [[ $1 == "$2" ]]; }
 
 read -r low high </proc/sys/net/ipv4/ip_local_port_range
 
@@ -31,8 +38,8 @@ all_distinct_outside() {
 }
 
 rh_free_ports 64 >"${UP_STATE}/one-call"
-all_distinct_outside "${UP_STATE}/one-call" 64
-verdict "64 ports from one call: distinct, outside the ephemeral range ${low}-${high}" $?
+verdict "64 ports from one call: distinct, outside the ephemeral range ${low}-${high}" \
+  all_distinct_outside "${UP_STATE}/one-call" 64
 
 # The slots of both accounts, handed out one after the other and at once.
 for _ in $(seq 1 16); do rh_free_ports 4; done >"${UP_STATE}/sequential"
@@ -43,10 +50,10 @@ for _ in 1 2 3 4; do
 done
 wait "${pids[@]}"
 cat "${UP_STATE}/one-call" "${UP_STATE}/sequential" "${UP_STATE}/parallel".* >"${UP_STATE}/all"
-all_distinct_outside "${UP_STATE}/all" $((64 + 64 + 32))
-verdict "160 ports from 21 calls (4 of them concurrent) in one rehearsal: none handed out twice" $?
-cmp -s <(sort -n "${UP_STATE}/all") <(sort -n "${UP_STATE}/ports")
-verdict "every port handed out is in \${UP_STATE}/ports" $?
+verdict "160 ports from 21 calls (4 of them concurrent) in one rehearsal: none handed out twice" \
+  all_distinct_outside "${UP_STATE}/all" $((64 + 64 + 32))
+verdict "every port handed out is in \${UP_STATE}/ports" \
+  cmp -s <(sort -n "${UP_STATE}/all") <(sort -n "${UP_STATE}/ports")
 
 # A port that something listens on is never handed out, and a task refuses it.
 python3 -c '
@@ -58,11 +65,10 @@ trap 'kill "${listener}" 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do [[ -e ${UP_STATE}/listening ]] && break; sleep 0.1; done
 busy="$(head -1 "${UP_STATE}/one-call")"
 out="$(rh_port_unused "${busy}" 2>&1)" && status=0 || status=$?
-[[ ${status} -ne 0 && ${out} == *"port ${busy} already accepts connections"* ]]
-verdict "rh_port_unused refuses port ${busy}, which a listener holds, and says so (${out})" $?
+verdict "rh_port_unused refuses port ${busy}, which a listener holds, and says so (${out})" \
+  is "${status} ${out}" "1 port ${busy} already accepts connections: another process listens on it"
 free="$(sed -n 2p "${UP_STATE}/one-call")"
-rh_port_unused "${free}"
-verdict "rh_port_unused accepts port ${free}, which nothing listens on" $?
+verdict "rh_port_unused accepts port ${free}, which nothing listens on" rh_port_unused "${free}"
 # A rehearsal that has handed out every port but three, one of them busy:
 # the next two are the other two.
 mkdir -p "${UP_STATE}/other"
@@ -72,12 +78,12 @@ import sys
 low, high, *keep = map(int, sys.argv[1:])
 print("\n".join(str(p) for p in range(10000, 65536) if not low <= p <= high and p not in keep))
 EOF_PY
-last_two="$(UP_STATE="${UP_STATE}/other" rh_free_ports 2 | sort -n | paste -sd' ')"
-[[ ${last_two} == "$(printf '%s\n' "${free}" "${spare}" | sort -n | paste -sd' ')" ]]
-verdict "with ${busy}, ${free} and ${spare} left, the busy one is skipped (got ${last_two})" $?
+last_two="$(UP_STATE="${UP_STATE}/other" rh_free_ports 2 | sort -n | paste -sd' ')" || true
+verdict "with ${busy}, ${free} and ${spare} left, the busy one is skipped (got ${last_two})" \
+  is "${last_two}" "$(printf '%s\n' "${free}" "${spare}" | sort -n | paste -sd' ')"
 out="$(UP_STATE="${UP_STATE}/other" rh_free_ports 1 2>&1)" && status=0 || status=$?
-[[ ${status} -ne 0 && ${out} == *"only 0 free ports"* ]]
-verdict "when none is left, the hand-out fails and says so (${out})" $?
+verdict "when none is left, the hand-out fails and says so (${out})" \
+  is "${status} ${out}" "1 rehearsal: only 0 free ports outside the ephemeral range ${low}-${high}"
 
 if [[ ${failures} -gt 0 ]]; then
   echo "${failures} check(s) failed" >&2
