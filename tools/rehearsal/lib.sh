@@ -15,11 +15,11 @@ REQUIRE_HINT="tools/dev bootstrap installs it"
 source "${REHEARSAL_ROOT}/tools/lib/cli.sh"
 
 # Ports for the rehearsal's listeners. A task slot's port is handed out when
-# its account starts and bound only when a task lands on it, maybe an hour
+# its account starts and bound only when a task lands on it, minutes or more
 # later, so two rules hold for every port handed out here:
 # - never twice in one rehearsal (${UP_STATE}/ports lists what was handed out):
 #   bind(0) can hand the same free port out again once its probe socket is
-#   closed, and a dev task on a prod slot answered prod's health checks;
+#   closed, and a dev task on a prod slot would answer prod's health checks;
 # - never from the kernel's ephemeral range: an outbound connection may take
 #   a free port there as its source port, and a task could not bind it then.
 rh_free_ports() { # rh_free_ports N: prints N free ports, one per line

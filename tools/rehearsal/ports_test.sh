@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The rehearsal's port hand-out (tools/rehearsal/lib.sh): a task slot's port
 # is bound long after it is handed out, so ports must never repeat within a
-# rehearsal (a dev task once sat on a prod slot and answered prod's smoke
-# test) and never come from the ephemeral range an outbound connection takes
-# its source port from. A task never starts on a port something listens on.
+# rehearsal (a dev task on a prod slot would answer prod's smoke test) and
+# never come from the ephemeral range an outbound connection takes its
+# source port from. A task never starts on a port something listens on.
 set -euo pipefail
 if [[ -n ${TEST_SRCDIR:-} ]]; then
   here="${TEST_SRCDIR}/${TEST_WORKSPACE}/tools/rehearsal"
