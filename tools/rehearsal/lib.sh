@@ -9,6 +9,7 @@ REHEARSAL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 UP_STATE="${UP_STATE:-${REHEARSAL_ROOT}/.state/up}"
 
 PROG="${PROG:-rehearsal}"
+# shellcheck disable=SC2034  # read by tools/lib/cli.sh (require)
 REQUIRE_HINT="tools/dev bootstrap installs it"
 # die, require, step: tools/lib/cli.sh.
 # shellcheck source=tools/lib/cli.sh
