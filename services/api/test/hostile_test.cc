@@ -35,11 +35,11 @@ long MemoryKb() {
 }
 #else
 // Bytes glibc's allocator has handed out and not had back, in every arena
-// plus the mmapped blocks: a leak shows here and nowhere else. RSS does not
+// plus the mmapped blocks, which is where a leak shows. RSS does not
 // measure leaks: it is each worker's arena high-water mark, which rises
 // whenever a bigger request lands on a worker that had not served one (CI:
 // 17.6 to 18.3 MB over 300 rounds, none of it live). The per-thread caches
-// (tcache) count as in use, and they fill slowly (about 30 kB per 300
+// (tcache) count as in use, and they fill slowly (30-45 kB per 300
 // rounds here), so BUILD turns them off for this test; then the count is
 // exact, as the sanitizer's is under ASan.
 long MemoryKb() {
