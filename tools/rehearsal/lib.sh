@@ -58,8 +58,12 @@ EOF_PY
 
 rh_free_port() { rh_free_ports 1; }
 
+rh_port_accepts() { # rh_port_accepts PORT: succeeds when something accepts on it
+  python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), 0.5)" 2>/dev/null
+}
+
 rh_port_unused() { # rh_port_unused PORT: fails, saying so, when something accepts on it
-  if python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), 0.5)" 2>/dev/null; then
+  if rh_port_accepts "$1"; then
     echo "port $1 already accepts connections: another process listens on it" >&2
     return 1
   fi
@@ -68,7 +72,7 @@ rh_port_unused() { # rh_port_unused PORT: fails, saying so, when something accep
 rh_wait_port() { # rh_wait_port PORT PID WHAT: until PORT accepts or PID dies (10 s)
   local i
   for i in $(seq 1 100); do
-    python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), 0.2)" 2>/dev/null && return 0
+    rh_port_accepts "$1" && return 0
     kill -0 "$2" 2>/dev/null || return 1
     sleep 0.1
   done
