@@ -482,6 +482,16 @@ def soak(args, workdir, rootfs):
                  "\n".join(lines))
 
 
+
+def portable_path(path):
+    """PATH as a reader elsewhere can follow it: under $HOME as "~/...", else
+    as given (the results are committed; a machine's home path is not)."""
+    if not path:
+        return path
+    home = os.path.expanduser("~")
+    full = os.path.abspath(path)
+    return "~" + full[len(home):] if home != "/" and full.startswith(home + os.sep) else path
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=5, help="length of each wrk run (default 5)")
@@ -512,7 +522,7 @@ def main():
         servers += [go_server(free_port()), fastapi_server(free_port()), nginx_server(free_port(), workdir)]
         result = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                   "machine": {"cpus": os.cpu_count()}, "seconds": args.seconds, "targets": TARGETS,
-                  "baseline": args.baseline, "image_compressed_bytes": image_bytes,
+                  "baseline": portable_path(args.baseline), "image_compressed_bytes": image_bytes,
                   "fastapi_footprint_kb": fastapi_footprint_kb(), "cold_start_ms": {}, "runs": [], "ratios": []}
         run_all(args, servers, result)
     finally:

@@ -2,16 +2,30 @@
 # install-aws-provider refuses a provider archive it cannot vouch for: a
 # missing one names where it looked and the variable to set; an altered one
 # names the expected and the found sha256, and nothing is built or written.
-# Runs against a scratch cache with a stand-in tofu (only `tofu providers`
-# is asked of it), so no build happens here.
+# With no archive (a GitHub runner: no ../shared beside the checkout) it
+# mirrors the pinned version from the registry, reuses that download only
+# while its seal matches, and says what to set when the registry fails.
+# Runs against a scratch cache with a stand-in tofu (`tofu providers` and
+# `tofu providers mirror` are all it is asked), so no build or download
+# happens here.
 set -euo pipefail
 
 script="$1"
 T="$(mktemp -d "${TEST_TMPDIR:-/tmp}/provider.XXXXXX")"
 version="$(tr -d '[:space:]' <"$(dirname "${script}")/tofu-version.txt")"
 mkdir -p "${T}/cache/civet-api/tofu-${version}/bin"
-cat >"${T}/cache/civet-api/tofu-${version}/bin/tofu" <<'EOF_TOFU'
+cat >"${T}/cache/civet-api/tofu-${version}/bin/tofu" <<EOF_TOFU
 #!/bin/sh
+# providers mirror -platform=P DIR: what tofu writes (packed layout), or a
+# failure when the test says the registry is down.
+if [ "\$1 \$2" = "providers mirror" ]; then
+  echo "mirror \$*" >>"${T}/tofu-calls"
+  [ -e "${T}/registry-down" ] && { echo "Error: Failed to query available provider packages" >&2; exit 1; }
+  mkdir -p "\$4/example.invalid/hashicorp/aws"
+  sed -n 's/.*version = "\\(= [0-9.]*\\)".*/\\1/p' main.tf >"\$4/example.invalid/hashicorp/aws/terraform-provider-aws_linux_amd64.zip"
+  echo '{"archives":{}}' >"\$4/example.invalid/hashicorp/aws/index.json"
+  exit 0
+fi
 echo "└── provider[example.invalid/hashicorp/aws]"
 EOF_TOFU
 chmod +x "${T}/cache/civet-api/tofu-${version}/bin/tofu"
@@ -46,4 +60,50 @@ else
 fi
 
 expect "--help says where the archive is looked up" 0 "TF_PROVIDER_AWS_ARCHIVE" "${script}" --help
+
+expect "TF_PROVIDER_AWS_SOURCE=build without an archive names the variable to set" 1 \
+  "TF_PROVIDER_AWS_SOURCE=build, but no .* set TF_PROVIDER_AWS_ARCHIVE" \
+  env TF_PROVIDER_AWS_SOURCE=build "${script}"
+
+# No archive anywhere: the registry, at exactly the pinned version.
+pinned="$(sed -n 's/^version //p' "$(dirname "${script}")/../deps/terraform-provider-aws.txt")"
+registry_dir="${T}/cache/civet-api/terraform-provider-aws/${pinned}-registry"
+zip="${registry_dir}/example.invalid/hashicorp/aws/terraform-provider-aws_linux_amd64.zip"
+touch "${T}/registry-down"
+expect "a registry that cannot be reached names the archive variable" 1 \
+  "could not download hashicorp/aws ${pinned} from example.invalid; without registry access, set TF_PROVIDER_AWS_ARCHIVE" \
+  "${script}"
+if [[ -e ${registry_dir} || -e ${T}/cache/civet-api/tofu/cli.tfrc ]]; then
+  printf 'FAIL  a failed download left a mirror or a CLI configuration\n'
+  failures=$((failures + 1))
+else
+  printf 'PASS  a failed download leaves no mirror and no CLI configuration\n'
+fi
+rm "${T}/registry-down"
+expect "no archive: the pinned version is mirrored from the registry" 0 \
+  "hashicorp/aws ${pinned}, from example.invalid" "${script}"
+if [[ $(cat "${zip}" 2>/dev/null) == "= ${pinned}" ]] &&
+  grep -q "path    = \"${registry_dir}\"" "${T}/cache/civet-api/tofu/cli.tfrc" &&
+  ! grep -qE '^[[:space:]]*direct' "${T}/cache/civet-api/tofu/cli.tfrc" &&
+  grep -q "TF_CLI_CONFIG_FILE='${T}/cache/civet-api/tofu/cli.tfrc'" "${T}/cache/civet-api/go/bin/tofu"; then
+  printf 'PASS  the mirror holds exactly the pin; cli.tfrc names only it; the launcher passes it\n'
+else
+  printf 'FAIL  mirror, cli.tfrc or launcher after the registry install:\n'
+  cat "${zip}" "${T}/cache/civet-api/tofu/cli.tfrc" "${T}/cache/civet-api/go/bin/tofu" 2>&1 | sed 's/^/    /'
+  failures=$((failures + 1))
+fi
+expect "a second run reuses the sealed download" 0 "download present in ${registry_dir}" "${script}"
+check() { # check DESCRIPTION CONDITION-STATUS
+  if [[ $2 -eq 0 ]]; then
+    printf 'PASS  %s\n' "$1"
+  else
+    printf 'FAIL  %s\n' "$1"
+    failures=$((failures + 1))
+  fi
+}
+check "...without asking the registry again" "$([[ $(grep -c '^mirror' "${T}/tofu-calls") -eq 2 ]] && echo 0 || echo 1)"
+: >"${zip}" # a cache restored in part: the zip is there, but empty
+expect "a truncated download is detected and fetched again" 0 \
+  "${registry_dir} is incomplete or altered .*making it again" "${script}"
+check "...and the mirror holds the package again" "$([[ $(cat "${zip}") == "= ${pinned}" ]] && echo 0 || echo 1)"
 [[ ${failures} -eq 0 ]]
