@@ -13,7 +13,15 @@ they are not exploitable; neither knows this repository's rules, which are
   - a concurrency group per account, never cancelling a run in progress;
   - one reusable (`workflow_call`) workflow, called by deploy-dev and release;
   - secrets namespaced DEV_*/PROD_*, deploy-dev using DEV_* only;
-  - every `run:` is one line, and every script it names exists.
+  - every `run:` is one line, and every script it names exists;
+  - caches as docs/delivery.md says ("Caches"): restore + save, never the
+    combined actions/cache (it saves on every event); saves only from
+    trusted refs (never a pull request); every job that builds restores the
+    tool builds and Bazel's caches first and checks them against their seal;
+    every job that installs the release tools restores cosign first; keys
+    hash the pins they depend on;
+  - deploy-dev's gate is `tools/dev test --gate`: it never reruns the whole
+    suite (the rehearsal, the pipeline), which ci.yml runs on the same push.
 Each rule is a function over parsed documents, tested on the real workflows
 and on a broken example, so a rule that silently passes everything fails.
 
@@ -305,7 +313,98 @@ def rule_release_guards_first(wfs):
     return problems
 
 
+CACHE_RESTORE = "actions/cache/restore@"
+CACHE_SAVE = "actions/cache/save@"
+TRUSTED_IF = ("github.event_name == 'push' && (github.ref == 'refs/heads/dev' || "
+              "startsWith(github.ref, 'refs/tags/v') || "
+              "github.ref == format('refs/heads/{0}', github.event.repository.default_branch))")
+# The cache each kind of job needs, by the start of its key, and the files
+# that key must hash (a pin change must make a new key).
+BUILDS = re.compile(r"tools/bootstrap\b|tools/dev\b|\.ci/run\b")
+NEEDS = [
+    (BUILDS, "tools-", ["tools/deps/*"], "~/.cache/civet-api"),
+    (BUILDS, "bazel-", ["WORKSPACE", "third_party/**"], "~/.cache/bazel-ci"),
+    (re.compile(r"install-release-tools\.sh"), "cosign-", ["tools/deps/go-tools.txt"], None),
+]
+
+
+def uses(step):
+    return str(step.get("uses", ""))
+
+
+def trusted_only(wf, wfs):
+    """The workflow runs only for trusted refs: a push to dev or a v* tag, or
+    a reusable workflow whose every caller is such a workflow."""
+    t = triggers(wf["doc"])
+    if "workflow_call" in t:
+        callers = [w for w in wfs if any(os.path.basename(c) == wf["name"] for c in reusable_calls(w))]
+        return bool(callers) and all(trusted_only(w, wfs) for w in callers)
+    push = t.get("push") or {}
+    return set(t) == {"push"} and (push.get("branches") == ["dev"] or push.get("tags") == ["v*"])
+
+
+def rule_cache_saves_trusted(wfs):
+    problems = []
+    for wf in wfs:
+        for name, job in jobs(wf["doc"]):
+            for step in steps(job):
+                if uses(step).startswith("actions/cache@"):
+                    problems.append("%s: job %s uses actions/cache, which saves on every event (pull requests too): "
+                                    "use actions/cache/restore and actions/cache/save" % (wf["name"], name))
+                if uses(step).startswith(CACHE_SAVE) and not trusted_only(wf, wfs) \
+                        and TRUSTED_IF not in str(step.get("if", "")):
+                    problems.append("%s: job %s saves a cache (%s) without the trusted-ref condition"
+                                    % (wf["name"], name, step.get("name", "?")))
+    return problems
+
+
+def rule_caches_restored_and_checked(wfs):
+    problems = []
+    for wf in wfs:
+        for name, job in jobs(wf["doc"]):
+            ss = steps(job)
+            for pattern, prefix, hashed, checked_dir in NEEDS:
+                first = next((i for i, st in enumerate(ss) if pattern.search(st.get("run", ""))), None)
+                if first is None:
+                    continue
+                restore = next((i for i, st in enumerate(ss[:first]) if uses(st).startswith(CACHE_RESTORE)
+                                and str((st.get("with") or {}).get("key", "")).startswith(prefix)), None)
+                if restore is None:
+                    problems.append("%s: job %s runs %r with no %s cache restored before it"
+                                    % (wf["name"], name, ss[first]["run"], prefix))
+                    continue
+                key = str(ss[restore]["with"]["key"])
+                for f in hashed:
+                    if "'%s'" % f not in key:
+                        problems.append("%s: job %s: the %s cache key does not hash %s" % (wf["name"], name, prefix, f))
+                if checked_dir:
+                    sid = ss[restore].get("id", "")
+                    check = [st for st in ss[restore + 1:first] if "tools/ci/caches.sh check " + checked_dir in st.get("run", "")
+                             and sid and "steps.%s.outputs.cache-matched-key" % sid in str(st.get("if", ""))]
+                    if not check:
+                        problems.append("%s: job %s uses the restored %s cache unchecked (tools/ci/caches.sh check %s, "
+                                        "if the restore matched)" % (wf["name"], name, prefix, checked_dir))
+    return problems
+
+
+def rule_deploy_dev_gate(wfs):
+    wf = next((w for w in wfs if w["name"] == "deploy-dev.yml"), None)
+    if wf is None:
+        return ["deploy-dev.yml is missing"]
+    problems = []
+    gate = False
+    for run in runs(wf):
+        if re.search(r"\.ci/run\b|tools/dev\s+(pipeline|up)\b", run) or \
+                (re.search(r"tools/dev\s+test\b", run) and "--gate" not in run):
+            problems.append("deploy-dev.yml reruns the whole suite (ci.yml runs it on the same push): %s" % run)
+        gate = gate or bool(re.search(r"tools/dev\s+test\s+--gate\b", run))
+    if not gate:
+        problems.append("deploy-dev.yml has no gate (tools/dev test --gate) before it builds")
+    return problems
+
+
 RULES = [
+    rule_cache_saves_trusted, rule_caches_restored_and_checked, rule_deploy_dev_gate,
     rule_no_environment, rule_uses_pinned, rule_permissions, rule_no_build_in_release,
     rule_concurrency, rule_one_reusable, rule_triggers, rule_secrets,
     rule_checkout_no_credentials, rule_release_guards_first,
@@ -364,6 +463,15 @@ class RealWorkflows(unittest.TestCase):
     def test_release_guards_first(self):
         self.check(rule_release_guards_first)
 
+    def test_caches_saved_only_from_trusted_refs(self):
+        self.check(rule_cache_saves_trusted)
+
+    def test_builds_restore_and_check_their_caches(self):
+        self.check(rule_caches_restored_and_checked)
+
+    def test_deploy_dev_gate_is_not_the_whole_suite(self):
+        self.check(rule_deploy_dev_gate)
+
     def test_deploy_dev_checks_digest_before_push(self):
         wf = next(w for w in self.wfs if w["name"] == "deploy-dev.yml")
         order = [s.get("run", "") for _, j in jobs(wf["doc"]) for s in steps(j)]
@@ -416,6 +524,54 @@ jobs:
 """
 
 
+# A ci.yml that caches the way a first attempt would, and a deploy-dev that
+# reruns the whole suite.
+BROKEN_CI = """
+name: ci
+on: [push, pull_request]
+permissions: {}
+jobs:
+  test:
+    runs-on: ubuntu-24.04
+    permissions: {}
+    steps:
+      - uses: actions/cache@5a3ec84eff668545956fd18022155c47e93e2684 # v4.2.3
+        with:
+          path: ~/.cache/civet-api
+          key: tools-${{ hashFiles('WORKSPACE') }}
+      - id: bazel-cache
+        uses: actions/cache/restore@5a3ec84eff668545956fd18022155c47e93e2684 # v4.2.3
+        with:
+          path: ~/.cache/bazel-ci
+          key: bazel-${{ hashFiles('WORKSPACE', 'third_party/**') }}
+      - run: .ci/run
+      - if: github.event_name == 'push'
+        uses: actions/cache/save@5a3ec84eff668545956fd18022155c47e93e2684 # v4.2.3
+        with:
+          path: ~/.cache/bazel-ci
+          key: ${{ steps.bazel-cache.outputs.cache-primary-key }}
+  release-tools:
+    runs-on: ubuntu-24.04
+    permissions: {}
+    steps:
+      - run: tools/ci/install-release-tools.sh
+"""
+
+BROKEN_DEPLOY_DEV = """
+name: deploy-dev
+on:
+  push:
+    branches: [dev]
+permissions: {}
+jobs:
+  test:
+    runs-on: ubuntu-24.04
+    permissions: {}
+    steps:
+      - run: tools/dev test
+"""
+
+
 class RulesCatchBreakage(unittest.TestCase):
     """Each rule finds the breakage it is for (a rule that passes all is useless)."""
 
@@ -423,7 +579,8 @@ class RulesCatchBreakage(unittest.TestCase):
     def setUpClass(cls):
         def doc(name, text):
             return {"path": name, "name": name, "text": text, "doc": yaml.safe_load(text)}
-        cls.wfs = [doc("release.yml", BROKEN), doc("deploy.yml", BROKEN_CALLEE)]
+        cls.wfs = [doc("release.yml", BROKEN), doc("deploy.yml", BROKEN_CALLEE),
+                   doc("ci.yml", BROKEN_CI), doc("deploy-dev.yml", BROKEN_DEPLOY_DEV)]
 
     def found(self, rule, needle, *args):
         problems = rule(self.wfs, *args)
@@ -466,6 +623,21 @@ class RulesCatchBreakage(unittest.TestCase):
 
     def test_guards(self):
         self.found(rule_release_guards_first, "no single job runs both guards")
+
+    def test_cache_saves(self):
+        self.found(rule_cache_saves_trusted, "ci.yml: job test uses actions/cache, which saves on every event")
+        self.found(rule_cache_saves_trusted, "ci.yml: job test saves a cache (?) without the trusted-ref condition")
+
+    def test_caches_restored_and_checked(self):
+        self.found(rule_caches_restored_and_checked, "ci.yml: job test runs '.ci/run' with no tools- cache restored")
+        self.found(rule_caches_restored_and_checked, "ci.yml: job test uses the restored bazel- cache unchecked")
+        self.found(rule_caches_restored_and_checked, "job release-tools runs 'tools/ci/install-release-tools.sh' "
+                                                      "with no cosign- cache restored")
+        self.found(rule_caches_restored_and_checked, "deploy-dev.yml: job test runs 'tools/dev test' with no tools-")
+
+    def test_deploy_dev_gate(self):
+        self.found(rule_deploy_dev_gate, "deploy-dev.yml reruns the whole suite")
+        self.found(rule_deploy_dev_gate, "deploy-dev.yml has no gate")
 
 
 def run_with_junit():

@@ -1,0 +1,177 @@
+"""The store behind the actions/cache stand-ins (restore/, save/) of
+tools/dev pipeline: what GitHub's cache service does for actions/cache v4,
+on a directory.
+
+- One entry per key: REHEARSAL_CACHE/<sha256 of the key>/ holding the
+  archive (a tar of the paths), its sha256, the key and the creation time.
+  An entry is written once; saving a key that exists is a warning, not an
+  error, as GitHub's "Unable to reserve cache ... another job may be
+  creating this cache".
+- Restore: the primary key exactly (cache-hit true), else each restore key
+  in order as a prefix, newest entry first (cache-hit false, matched key
+  set), as GitHub matches them.
+- An entry whose archive does not match its sha256 (damaged, cut short) is
+  a miss with a warning, never extracted.
+- Paths: one per line, `~` is $HOME, a leading `!` excludes; stored and
+  restored as absolute paths.
+With REHEARSAL_CACHE unset the stand-in is off: every restore misses and
+every save is skipped (a pipeline run that keeps this machine's caches).
+
+Usage: cache_store.py restore --key K [--restore-keys LINES] --path LINES
+       cache_store.py save --key K --path LINES
+Outputs (restore) go to $GITHUB_OUTPUT: cache-hit, cache-primary-key,
+cache-matched-key.
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def lines(text):
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def expand(path):
+    return os.path.abspath(os.path.expanduser(path))
+
+
+def split_paths(text):
+    """(included, excluded) absolute paths from actions/cache's `path`."""
+    include, exclude = [], []
+    for line in lines(text):
+        (exclude if line.startswith("!") else include).append(expand(line.lstrip("!")))
+    return include, exclude
+
+
+def entry_dir(store, key):
+    return os.path.join(store, hashlib.sha256(key.encode()).hexdigest())
+
+
+def entries(store):
+    """Every complete entry: (created, key, dir)."""
+    found = []
+    for name in os.listdir(store) if os.path.isdir(store) else []:
+        meta = os.path.join(store, name, "entry.json")
+        if os.path.isfile(meta):
+            with open(meta, encoding="utf-8") as f:
+                data = json.load(f)
+            found.append((data["created"], data["key"], os.path.join(store, name)))
+    return found
+
+
+def match(store, key, restore_keys):
+    """(matched key, dir, exact) or None, as GitHub picks a cache."""
+    exact = entry_dir(store, key)
+    if os.path.isfile(os.path.join(exact, "entry.json")):
+        return key, exact, True
+    known = sorted(entries(store), reverse=True)
+    for prefix in restore_keys:
+        for _, candidate, where in known:
+            if candidate.startswith(prefix):
+                return candidate, where, False
+    return None
+
+
+def sha256_file(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def intact(where):
+    with open(os.path.join(where, "entry.json"), encoding="utf-8") as f:
+        want = json.load(f)["sha256"]
+    return sha256_file(os.path.join(where, "archive.tar")) == want
+
+
+def output(**values):
+    target = os.environ.get("GITHUB_OUTPUT")
+    for name, value in values.items():
+        print(f"    {name}={value}")
+        if target:
+            with open(target, "a", encoding="utf-8") as f:
+                f.write(f"{name}={value}\n")
+
+
+def restore(store, key, restore_keys, paths):
+    if not store:
+        print(f"cache stand-in: off (REHEARSAL_CACHE unset); {key}: miss")
+        output(**{"cache-hit": "false", "cache-primary-key": key, "cache-matched-key": ""})
+        return 0
+    found = match(store, key, restore_keys)
+    if found and not intact(found[1]):
+        print(f"::warning::cache stand-in: the entry for {found[0]} does not match its sha256; not restored")
+        found = None
+    if not found:
+        print(f"Cache not found for input keys: {', '.join([key] + restore_keys)}")
+        output(**{"cache-hit": "false", "cache-primary-key": key, "cache-matched-key": ""})
+        return 0
+    matched, where, exact = found
+    subprocess.run(["tar", "-xPf", os.path.join(where, "archive.tar")], check=True)
+    size = os.path.getsize(os.path.join(where, "archive.tar"))
+    print(f"Cache restored from key: {matched} ({size} bytes) into {', '.join(paths[0])}")
+    output(**{"cache-hit": "true" if exact else "false", "cache-primary-key": key, "cache-matched-key": matched})
+    return 0
+
+
+def save(store, key, paths):
+    include, exclude = paths
+    if not store:
+        print(f"cache stand-in: off (REHEARSAL_CACHE unset); {key}: not saved")
+        return 0
+    present = [p for p in include if os.path.exists(p)]
+    if not present:
+        print("::warning::Path Validation Error: Path(s) specified in the action for caching do(es) not exist, "
+              "hence no cache is being saved.")
+        return 0
+    where = entry_dir(store, key)
+    if os.path.exists(where):
+        print(f"::warning::Failed to save: Unable to reserve cache with key {key}, another job may be creating this cache.")
+        return 0
+    os.makedirs(store, exist_ok=True)
+    work = tempfile.mkdtemp(dir=store, prefix=".saving-")
+    archive = os.path.join(work, "archive.tar")
+    command = ["tar", "-cPf", archive]
+    for path in exclude:
+        command.append("--exclude=" + path)
+    subprocess.run(command + present, check=True)
+    meta = {"key": key, "created": time.time(), "sha256": sha256_file(archive), "paths": present}
+    with open(os.path.join(work, "entry.json"), "w", encoding="utf-8") as f:
+        json.dump(meta, f)
+    try:
+        os.rename(work, where)  # atomic: a reader sees a whole entry or none
+    except OSError:
+        subprocess.run(["rm", "-rf", work], check=False)
+        print(f"::warning::Failed to save: Unable to reserve cache with key {key}, another job may be creating this cache.")
+        return 0
+    print(f"Cache saved with key: {key} ({os.path.getsize(os.path.join(where, 'archive.tar'))} bytes)")
+    return 0
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description="actions/cache stand-in store")
+    parser.add_argument("command", choices=["restore", "save"])
+    parser.add_argument("--key", required=True)
+    parser.add_argument("--restore-keys", default="")
+    parser.add_argument("--path", required=True)
+    args = parser.parse_args(argv)
+    store = os.environ.get("REHEARSAL_CACHE", "")
+    paths = split_paths(args.path)
+    if not paths[0]:
+        print("::error::cache stand-in: no path given")
+        return 1
+    if args.command == "restore":
+        return restore(store, args.key, lines(args.restore_keys), paths)
+    return save(store, args.key, paths)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
