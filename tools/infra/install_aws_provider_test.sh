@@ -22,7 +22,8 @@ if [ "\$1 \$2" = "providers mirror" ]; then
   echo "mirror \$*" >>"${T}/tofu-calls"
   [ -e "${T}/registry-down" ] && { echo "Error: Failed to query available provider packages" >&2; exit 1; }
   mkdir -p "\$4/example.invalid/hashicorp/aws"
-  sed -n 's/.*version = "\\(= [0-9.]*\\)".*/\\1/p' main.tf >"\$4/example.invalid/hashicorp/aws/terraform-provider-aws_linux_amd64.zip"
+  v="\$(sed -n 's/.*version = "= \\([0-9.]*\\)".*/\\1/p' main.tf)"
+  echo "= \${v}" >"\$4/example.invalid/hashicorp/aws/terraform-provider-aws_\${v}_linux_amd64.zip"
   echo '{"archives":{}}' >"\$4/example.invalid/hashicorp/aws/index.json"
   exit 0
 fi
@@ -68,7 +69,7 @@ expect "TF_PROVIDER_AWS_SOURCE=build without an archive names the variable to se
 # No archive anywhere: the registry, at exactly the pinned version.
 pinned="$(sed -n 's/^version //p' "$(dirname "${script}")/../deps/terraform-provider-aws.txt")"
 registry_dir="${T}/cache/civet-api/terraform-provider-aws/${pinned}-registry"
-zip="${registry_dir}/example.invalid/hashicorp/aws/terraform-provider-aws_linux_amd64.zip"
+zip="${registry_dir}/example.invalid/hashicorp/aws/terraform-provider-aws_${pinned}_linux_amd64.zip"
 touch "${T}/registry-down"
 expect "a registry that cannot be reached names the archive variable" 1 \
   "could not download hashicorp/aws ${pinned} from example.invalid; without registry access, set TF_PROVIDER_AWS_ARCHIVE" \
@@ -80,8 +81,9 @@ else
   printf 'PASS  a failed download leaves no mirror and no CLI configuration\n'
 fi
 rm "${T}/registry-down"
-expect "no archive: the pinned version is mirrored from the registry" 0 \
-  "hashicorp/aws ${pinned}, from example.invalid" "${script}"
+served="$(printf '= %s\n' "${pinned}" | sha256sum | cut -d' ' -f1)"
+expect "no archive: the pinned version is mirrored from the registry, its sha256 shown to pin" 0 \
+  "sha256 ${served}; to pin it, add 'registry_sha256_linux_amd64 ${served}'" "${script}"
 if [[ $(cat "${zip}" 2>/dev/null) == "= ${pinned}" ]] &&
   grep -q "path    = \"${registry_dir}\"" "${T}/cache/civet-api/tofu/cli.tfrc" &&
   ! grep -qE '^[[:space:]]*direct' "${T}/cache/civet-api/tofu/cli.tfrc" &&
@@ -106,4 +108,21 @@ check "...without asking the registry again" "$([[ $(grep -c '^mirror' "${T}/tof
 expect "a truncated download is detected and fetched again" 0 \
   "${registry_dir} is incomplete or altered .*making it again" "${script}"
 check "...and the mirror holds the package again" "$([[ $(cat "${zip}") == "= ${pinned}" ]] && echo 0 || echo 1)"
+
+# A recorded pin: the registry must serve exactly that package.
+pins="${T}/pins.txt"
+cp "$(dirname "${script}")/../deps/terraform-provider-aws.txt" "${pins}"
+printf 'registry_sha256_linux_amd64 %s\n' "$(printf 'another package' | sha256sum | cut -d' ' -f1)" >>"${pins}"
+scratch="${T}/checkout/tools"
+mkdir -p "${scratch}/infra" "${scratch}/deps" "${scratch}/lib"
+cp "${script}" "$(dirname "${script}")/tofu-version.txt" "${scratch}/infra/"
+cp "$(dirname "${script}")/../lib/cli.sh" "${scratch}/lib/"
+cp "${pins}" "${scratch}/deps/terraform-provider-aws.txt"
+rm -rf "${registry_dir}" "${T}/cache/civet-api/tofu"
+expect "a registry serving another sha256 than the pin is refused with both values" 1 \
+  "served terraform-provider-aws_${pinned}_linux_amd64.zip with sha256 ${served}, but terraform-provider-aws.txt pins registry_sha256_linux_amd64 [0-9a-f]{64}; nothing was installed" \
+  "${scratch}/infra/install-aws-provider"
+check "...and nothing is installed" "$([[ ! -e ${registry_dir} && ! -e ${T}/cache/civet-api/tofu/cli.tfrc ]] && echo 0 || echo 1)"
+sed -i "s/^registry_sha256_linux_amd64 .*/registry_sha256_linux_amd64 ${served}/" "${scratch}/deps/terraform-provider-aws.txt"
+expect "the package the pin names is installed" 0 "matches the pinned sha256 ${served}" "${scratch}/infra/install-aws-provider"
 [[ ${failures} -eq 0 ]]
