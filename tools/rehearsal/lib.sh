@@ -326,7 +326,11 @@ rh_account_field() { # rh_account_field ENV FIELD: from the account's read-back 
 # proxy that answers for AWS's host names with a local CA's certificates and
 # forwards to the emulated accounts and their registries.
 
-rh_proxy_start() { # prints the proxy's URL; the CA bundle is ${UP_STATE}/proxy/ca.pem
+# ARGS go to aws_proxy.py (--provider-registry, --pass-through); a proxy
+# already running is kept as it is. ${UP_STATE}/proxy/ca-bundle.pem is the
+# system's CA bundle plus the proxy's CA, for clients that also reach real
+# hosts through --pass-through.
+rh_proxy_start() { # rh_proxy_start [ARGS...]: prints the proxy's URL; its CA is ${UP_STATE}/proxy/ca.pem
   local dir="${UP_STATE}/proxy" port pid env
   local -a accounts=()
   if pid="$(rh_running proxy)"; then
@@ -338,11 +342,13 @@ rh_proxy_start() { # prints the proxy's URL; the CA bundle is ${UP_STATE}/proxy/
   for env in dev prod; do
     accounts+=(--account "${RH_ACCOUNT_ID[${env}]}=127.0.0.1:$(cat "${UP_STATE}/account-${env}/port"),$(cat "${UP_STATE}/registry-${env}/address")")
   done
-  "${RH_PYTHON}" "${RH_AWS}/aws_proxy.py" --port "${port}" --state-dir "${dir}" "${accounts[@]}" >"${dir}/log" 2>&1 &
+  "${RH_PYTHON}" "${RH_AWS}/aws_proxy.py" --port "${port}" --state-dir "${dir}" "${accounts[@]}" "$@" >"${dir}/log" 2>&1 &
   pid=$!
   echo "${pid}" >"${UP_STATE}/proxy.pid"
   echo "${port}" >"${dir}/port"
   rh_wait_port "${port}" "${pid}" || die "the AWS proxy did not start: $(tail -5 "${dir}/log")"
   [[ -s ${dir}/ca.pem ]] || die "the AWS proxy wrote no CA certificate"
+  cat /etc/ssl/certs/ca-certificates.crt "${dir}/ca.pem" >"${dir}/ca-bundle.pem" 2>/dev/null ||
+    cp "${dir}/ca.pem" "${dir}/ca-bundle.pem"
   echo "http://127.0.0.1:${port}"
 }

@@ -19,6 +19,13 @@ inside and forwards them, host name kept, over plain HTTP on loopback:
   - every other AWS host -> the account whose STS issued the request's
     access key (SigV4 Authorization: Credential=<key>/...).
 Anything else is refused: a step that reaches for an unknown host fails.
+Two options of tools/dev pipeline --cold-runner, where a job is a runner
+with full internet and nothing installed:
+  - --provider-registry HOST=DIR answers HOST (the registry tofu assumes for
+    hashicorp/aws, learnt from tofu at run time) with the Provider Registry
+    Protocol, serving the locally built provider (provider_registry.py);
+  - --pass-through tunnels every other host unchanged (no certificate of
+    ours), so the package clients reach their registries as on GitHub.
 
 Not a general proxy: no plain-HTTP forwarding (loopback is NO_PROXY), no
 streaming (bodies are read whole; images here are a few MB).
@@ -30,11 +37,16 @@ import http.server
 import json
 import os
 import re
+import select
+import socket
 import ssl
 import subprocess
 import sys
 import threading
 import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import provider_registry  # noqa: E402
 
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te",
               "trailer", "upgrade", "proxy-authorization", "proxy-authenticate"}
@@ -119,13 +131,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
     certificates = None
     routes = None
     tunnel_host = None
+    registry_host = None  # --provider-registry HOST=DIR
+    registry_dir = None
+    pass_through = False
 
     def log_message(self, fmt, *args):
         sys.stderr.write("aws-proxy: %s %s\n" % (self.tunnel_host or "-", fmt % args))
 
     def do_CONNECT(self):
         host, _, port = self.path.rpartition(":")
-        if port != "443" or not (REGISTRY_HOST.match(host) or AWS_HOST.match(host)):
+        ours = port == "443" and (REGISTRY_HOST.match(host) or AWS_HOST.match(host) or host == self.registry_host)
+        if not ours and self.pass_through:
+            self.tunnel(host, int(port or 443))
+            return
+        if not ours:
             self.send_error(403, "the rehearsal's proxy only reaches AWS names")
             return
         self.send_response(200, "Connection established")
@@ -145,6 +164,43 @@ class Handler(http.server.BaseHTTPRequestHandler):
         while not self.close_connection:
             self.handle_one_request()
 
+    def tunnel(self, host, port):
+        """The bytes of one CONNECT, both ways, to HOST:PORT itself."""
+        try:
+            upstream = socket.create_connection((host, port), timeout=30)
+        except OSError as error:
+            self.send_error(502, "cannot reach %s:%d: %s" % (host, port, error))
+            return
+        self.send_response(200, "Connection established")
+        self.end_headers()
+        self.wfile.flush()
+        self.close_connection = True
+        sockets = [self.connection, upstream]
+        try:
+            while True:
+                readable, _, _ = select.select(sockets, [], [], 300)
+                if not readable:
+                    return
+                for sock in readable:
+                    data = sock.recv(65536)
+                    if not data:
+                        return
+                    (upstream if sock is self.connection else self.connection).sendall(data)
+        except OSError:
+            return
+        finally:
+            upstream.close()
+
+    def provider_registry(self):
+        status, content_type, data = provider_registry.answer(self.path, self.tunnel_host, self.registry_dir)
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+        self.wfile.flush()
+
     def read_body(self):
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             chunks = []
@@ -163,6 +219,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_error(405, "plain HTTP is not proxied (loopback is NO_PROXY)")
             return
         body = self.read_body()
+        if self.tunnel_host == self.registry_host:
+            self.provider_registry()
+            return
         route = self.routes.upstream(self.tunnel_host, self.headers, body)
         if route is None:
             self.send_error(502, "no emulated account for this request (host %s)" % self.tunnel_host)
@@ -213,7 +272,17 @@ def main(argv):
     parser.add_argument("--account", action="append", default=[], required=True,
                         metavar="ID=ENDPOINT,REGISTRY",
                         help="an account: its id, its moto host:port and its registry host:port")
+    parser.add_argument("--provider-registry", metavar="HOST=DIR",
+                        help="answer HOST with the Provider Registry Protocol from DIR (provider_registry.py prepare)")
+    parser.add_argument("--pass-through", action="store_true",
+                        help="tunnel every host that is not stood in, unchanged (a runner with full internet)")
     args = parser.parse_args(argv)
+    if args.provider_registry:
+        host, _, directory = args.provider_registry.partition("=")
+        if not host or not os.path.isfile(os.path.join(directory, "registry.json")):
+            parser.error("--provider-registry %r: want HOST=DIR, DIR prepared by provider_registry.py" % args.provider_registry)
+        Handler.registry_host, Handler.registry_dir = host, directory
+    Handler.pass_through = args.pass_through
     accounts = {}
     for spec in args.account:
         account, _, addresses = spec.partition("=")

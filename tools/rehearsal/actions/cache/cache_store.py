@@ -12,8 +12,9 @@ on a directory.
   set), as GitHub matches them.
 - An entry whose archive does not match its sha256 (damaged, cut short) is
   a miss with a warning, never extracted.
-- Paths: one per line, `~` is $HOME, a leading `!` excludes; stored and
-  restored as absolute paths.
+- Paths: one per line, `~` is $HOME, a leading `!` excludes. Paths under
+  $HOME are stored relative to it and restored under the restoring job's
+  $HOME (each job has its own), others as absolute paths.
 With REHEARSAL_CACHE unset the stand-in is off: every restore misses and
 every save is skipped (a pipeline run that keeps this machine's caches).
 
@@ -39,6 +40,16 @@ def lines(text):
 
 def expand(path):
     return os.path.abspath(os.path.expanduser(path))
+
+
+# Names under $HOME start with this in an archive, so a restore puts them
+# under the restoring job's own $HOME.
+HOME_MARK = "__HOME__"
+
+
+def home_in_archive():
+    """$HOME as tar names it (no leading slash), escaped for --transform."""
+    return os.path.abspath(os.path.expanduser("~")).lstrip("/").replace(".", "\\.")
 
 
 def split_paths(text):
@@ -115,7 +126,8 @@ def restore(store, key, restore_keys, paths):
         output(**{"cache-hit": "false", "cache-primary-key": key, "cache-matched-key": ""})
         return 0
     matched, where, exact = found
-    subprocess.run(["tar", "-xPf", os.path.join(where, "archive.tar")], check=True)
+    subprocess.run(["tar", "-xf", os.path.join(where, "archive.tar"), "-C", "/",
+                    "--transform", "s|^%s|%s|" % (HOME_MARK, home_in_archive())], check=True)
     size = os.path.getsize(os.path.join(where, "archive.tar"))
     print(f"Cache restored from key: {matched} ({size} bytes) into {', '.join(paths[0])}")
     output(**{"cache-hit": "true" if exact else "false", "cache-primary-key": key, "cache-matched-key": matched})
@@ -139,10 +151,10 @@ def save(store, key, paths):
     os.makedirs(store, exist_ok=True)
     work = tempfile.mkdtemp(dir=store, prefix=".saving-")
     archive = os.path.join(work, "archive.tar")
-    command = ["tar", "-cPf", archive]
+    command = ["tar", "-cf", archive, "-C", "/", "--transform", "s|^%s|%s|" % (home_in_archive(), HOME_MARK)]
     for path in exclude:
-        command.append("--exclude=" + path)
-    subprocess.run(command + present, check=True)
+        command.append("--exclude=" + path.lstrip("/"))
+    subprocess.run(command + [p.lstrip("/") for p in present], check=True)
     meta = {"key": key, "created": time.time(), "sha256": sha256_file(archive), "paths": present}
     with open(os.path.join(work, "entry.json"), "w", encoding="utf-8") as f:
         json.dump(meta, f)

@@ -79,6 +79,16 @@ class StoreTest(unittest.TestCase):
         self.assertEqual(out["cache-matched-key"], "tools-Linux-abc")
         self.assertEqual(self.read("tools/bin"), "v1")
 
+    def test_a_restore_lands_in_the_restoring_jobs_home(self):
+        self.save("k")
+        self.wipe()
+        os.environ["HOME"] = os.path.join(self.tmp, "another-job-home")
+        os.makedirs(os.environ["HOME"])
+        self.assertEqual(self.restore("k")["cache-hit"], "true")
+        with open(os.path.join(self.tmp, "another-job-home", "tools", "bin"), encoding="utf-8") as f:
+            self.assertEqual(f.read(), "v1")
+        self.assertFalse(os.path.exists(os.path.join(self.home, "tools")))
+
     def test_excluded_paths_are_not_saved(self):
         self.save("k")
         self.wipe()
