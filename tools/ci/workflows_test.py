@@ -22,6 +22,9 @@ they are not exploitable; neither knows this repository's rules, which are
     hash the pins they depend on;
   - deploy-dev's gate is `tools/dev test --gate`: it never reruns the whole
     suite (the rehearsal, the pipeline), which ci.yml runs on the same push.
+  - every `container:` image is pinned by digest to a dated tag
+    (`debian:bookworm-YYYYMMDD@sha256:<64 hex>`): the toolchain inside it
+    goes into the recorded digest, so a floating tag is a floating digest.
 Each rule is a function over parsed documents, tested on the real workflows
 and on a broken example, so a rule that silently passes everything fails.
 
@@ -52,6 +55,8 @@ BUILD_WORDS = re.compile(
     r"\bbazel\s+(build|run|test)\b|tools/dev\b|tools/bootstrap\b|\.ci/run\b|"
     r"docker\s+build|buildah|\bpush\.sh\b|\brecord\.sh\b")
 ROLE_STEP = "tools/ci/assume-role.sh"
+# A dated tag (what a reader recognises) and the digest (what is pulled).
+IMAGE_PIN = re.compile(r"^[a-z0-9./_-]+:[A-Za-z0-9._-]*-\d{8}(-[a-z]+)?@sha256:[0-9a-f]{64}$")
 SCRIPT = re.compile(r"(?:^|[\s\"'(])((?:tools|\.ci)/[A-Za-z0-9_./-]+)")
 
 
@@ -403,11 +408,29 @@ def rule_deploy_dev_gate(wfs):
     return problems
 
 
+def container_images(wf):
+    """(job, image) for every job's `container:` and each of its `services:`."""
+    out = []
+    for name, job in jobs(wf["doc"]):
+        specs = [job.get("container")] + list((job.get("services") or {}).values())
+        for spec in specs:
+            if spec is None:
+                continue
+            image = spec.get("image") if isinstance(spec, dict) else spec
+            out.append((name, str(image)))
+    return out
+
+
+def rule_containers_pinned(wfs):
+    return ["%s: job %s runs `%s`, not pinned as IMAGE:TAG-YYYYMMDD@sha256:<64 hex>" % (wf["name"], job, image)
+            for wf in wfs for job, image in container_images(wf) if not IMAGE_PIN.match(image)]
+
+
 RULES = [
     rule_cache_saves_trusted, rule_caches_restored_and_checked, rule_deploy_dev_gate,
     rule_no_environment, rule_uses_pinned, rule_permissions, rule_no_build_in_release,
     rule_concurrency, rule_one_reusable, rule_triggers, rule_secrets,
-    rule_checkout_no_credentials, rule_release_guards_first,
+    rule_checkout_no_credentials, rule_release_guards_first, rule_containers_pinned,
 ]
 
 
@@ -471,6 +494,11 @@ class RealWorkflows(unittest.TestCase):
 
     def test_deploy_dev_gate_is_not_the_whole_suite(self):
         self.check(rule_deploy_dev_gate)
+    def test_container_images_pinned_by_digest(self):
+        self.check(rule_containers_pinned)
+        # And there is something to check: every job that runs steps runs in one.
+        images = [i for wf in self.wfs for _, i in container_images(wf)]
+        self.assertEqual(len(images), 6, images)
 
     def test_deploy_dev_checks_digest_before_push(self):
         wf = next(w for w in self.wfs if w["name"] == "deploy-dev.yml")
@@ -494,6 +522,10 @@ concurrency:
 jobs:
   build:
     runs-on: ubuntu-24.04
+    container:
+      image: debian:bookworm
+    services:
+      registry: registry:2@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
     environment: prod
     permissions:
       contents: write
@@ -638,6 +670,9 @@ class RulesCatchBreakage(unittest.TestCase):
     def test_deploy_dev_gate(self):
         self.found(rule_deploy_dev_gate, "deploy-dev.yml reruns the whole suite")
         self.found(rule_deploy_dev_gate, "deploy-dev.yml has no gate")
+    def test_container_by_tag_or_undated_digest(self):
+        self.found(rule_containers_pinned, "runs `debian:bookworm`, not pinned")
+        self.found(rule_containers_pinned, "runs `registry:2@sha256:")
 
 
 def run_with_junit():

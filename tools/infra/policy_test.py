@@ -198,7 +198,13 @@ class LiveTrees(unittest.TestCase):
     def test_digest_comes_from_release_json(self):
         """One jsondecode(file(release.json)) per tree, passed to the stack, which passes it to ecs_service only."""
         release = json.loads((ROOT / "live/release.json").read_text())
-        self.assertEqual(set(release), {"service", "image_digest", "sbom_sha256"})
+        self.assertEqual(set(release), {"service", "image_digest", "sbom_sha256", "toolchain"})
+        # The toolchain the digest was built with (//infra/live:release_record_test
+        # checks it against the pins): package -> exact Debian version.
+        self.assertIsInstance(release["toolchain"], dict)
+        self.assertIn("libc6-dev", release["toolchain"])
+        for package, version in release["toolchain"].items():
+            self.assertRegex(version, r"^[0-9][A-Za-z0-9.+~:-]*$", package)
         self.assertRegex(release["image_digest"], r"^sha256:[0-9a-f]{64}$")
         for env in ENVS:
             m = load("live/" + env)

@@ -10,9 +10,12 @@ usage() {
   cat <<'EOF_USAGE'
 Usage: bazel run //tools/release:record [-- --check]
 
-Writes infra/live/release.json with the digest of //services/api:image and
-the sha256 of //services/api:image.sbom, as built now. With --check, writes
-nothing and exits 1 if the file differs from the build.
+Writes infra/live/release.json with the digest of //services/api:image, the
+sha256 of //services/api:image.sbom, as built now, and the toolchain they were
+built with: the version of each package marked digest-input in
+tools/deps/debian-packages.txt (@pins//:toolchain.txt). Refuses to record a
+build whose toolchain is not the pinned one (run tools/bootstrap first). With
+--check, writes nothing and exits 1 if the file differs from the build.
 EOF_USAGE
 }
 
@@ -26,12 +29,13 @@ source tools/lib/cli.sh 2>/dev/null || {
   exit 1
 }
 
-# BUILD passes the runfiles paths of the digest and the SBOM first; the
-# user's arguments (after `--`) follow.
-[[ $# -ge 2 ]] || die "run me with bazel run //tools/release:record"
+# BUILD passes the runfiles paths of the digest, the SBOM and the toolchain
+# first; the user's arguments (after `--`) follow.
+[[ $# -ge 3 ]] || die "run me with bazel run //tools/release:record"
 digest_file="$1"
 sbom_file="$2"
-shift 2
+toolchain_file="$3"
+shift 3
 
 check_only=0
 case "${1:-}" in
@@ -54,8 +58,25 @@ digest="$(cat "${digest_file}")"
 [[ ${digest} =~ ^sha256:[0-9a-f]{64}$ ]] || die "${digest_file} holds '${digest}', not sha256:<64 hex>"
 sbom_sha256="$(sha256sum "${sbom_file}" | cut -d' ' -f1)"
 
-new="$(printf '{\n  "service": "api",\n  "image_digest": "%s",\n  "sbom_sha256": "%s"\n}\n' \
-  "${digest}" "${sbom_sha256}")"
+# toolchain_json: the "toolchain" object, one "package": "version" per line,
+# from the lines `package pinned installed` of @pins//:toolchain.txt.
+toolchain_json() {
+  local pkg pinned installed sep="" drift=""
+  printf '{'
+  while read -r pkg pinned installed _; do
+    [[ -n ${pkg} ]] || continue
+    [[ ${installed} == "${pinned}" ]] || drift+=" ${pkg} (pinned ${pinned}, installed ${installed})"
+    printf '%s\n    "%s": "%s"' "${sep}" "${pkg}" "${installed}"
+    sep=","
+  done <"${toolchain_file}"
+  printf '\n  }'
+  [[ -z ${drift} ]] ||
+    die "this machine's toolchain is not the pinned one:${drift}; run tools/bootstrap (it installs the pins of tools/deps/debian-packages.txt), then record"
+}
+toolchain="$(toolchain_json)"
+
+new="$(printf '{\n  "service": "api",\n  "image_digest": "%s",\n  "sbom_sha256": "%s",\n  "toolchain": %s\n}\n' \
+  "${digest}" "${sbom_sha256}" "${toolchain}")"
 
 if [[ ${check_only} -eq 1 ]]; then
   [[ -f ${record} && "$(cat "${record}")" == "${new}" ]] || die "infra/live/release.json is stale"
@@ -64,5 +85,5 @@ if [[ ${check_only} -eq 1 ]]; then
 fi
 printf '%s\n' "${new}" >"${record}.tmp"
 mv "${record}.tmp" "${record}"
-printf 'recorded %s\n  image_digest  %s\n  sbom_sha256   %s\n' \
-  "infra/live/release.json" "${digest}" "${sbom_sha256}"
+printf 'recorded %s\n  image_digest  %s\n  sbom_sha256   %s\n  toolchain     %s packages\n' \
+  "infra/live/release.json" "${digest}" "${sbom_sha256}" "$(grep -c . "${toolchain_file}")"

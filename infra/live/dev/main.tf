@@ -20,7 +20,7 @@ provider "aws" {
 locals {
   project     = "civet-api"
   environment = "dev"
-  region      = "eu-west-1"
+  region      = "eu-west-1" # also in dev.s3.tfbackend and bootstrap/terraform.tfvars (policy_test: equal)
 
   # The one record both trees read: the digest is never a variable or a tag.
   release = jsondecode(file("${path.module}/../release.json"))
@@ -35,7 +35,7 @@ module "stack" {
   app_version  = var.app_version
 
   vpc_cidr             = "10.10.0.0/16"
-  azs                  = ["eu-west-1a", "eu-west-1b"]
+  azs                  = ["${local.region}a", "${local.region}b"]
   private_subnet_cidrs = ["10.10.1.0/24", "10.10.2.0/24"]
   desired_count        = 1
 

@@ -20,7 +20,7 @@ provider "aws" {
 locals {
   project     = "civet-api"
   environment = "prod"
-  region      = "eu-west-1"
+  region      = "eu-west-1" # also in prod.s3.tfbackend and bootstrap/terraform.tfvars (policy_test: equal)
 
   # The one record both trees read: the digest is never a variable or a tag.
   release = jsondecode(file("${path.module}/../release.json"))
@@ -35,7 +35,7 @@ module "stack" {
   app_version  = var.app_version
 
   vpc_cidr             = "10.20.0.0/16"
-  azs                  = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+  azs                  = ["${local.region}a", "${local.region}b", "${local.region}c"]
   private_subnet_cidrs = ["10.20.1.0/24", "10.20.2.0/24", "10.20.3.0/24"]
   desired_count        = 2
 
