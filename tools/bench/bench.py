@@ -23,8 +23,21 @@ half second; a connection that never received a byte although its request
 went out over a second earlier is *starved*, and a run with a starved
 connection is marked FAIL. Per server: cold start to the first 200; per
 round: the ratios of api to each peer. Results go to
-bench/results/<date>.json and a Markdown table. Targets are printed beside
-the numbers; nothing here passes or fails on speed.
+bench/results/<date>.json and a Markdown table, with a picture of each
+run's latency percentiles (p50 to p99.9, log scale; wrk's own histogram,
+read by a Lua done() hook) in bench/results/<date>-latency.svg, linked
+from the table. Targets are printed beside the numbers; nothing here
+passes or fails on speed.
+
+Then the slow-client scenario (tools/bench/slow_clients.py) against api,
+go and nginx in the same run (--slow-clients 100,1000; 0 skips it): N
+connections send a request a byte every 250 ms (the head of a GET, or the
+body of a POST /v1/echo after its head) while /health is polled every
+100 ms on new connections; reported per server: the poller's worst and
+p99 latency and its failed polls (not answered 200 within 2 s). The Go
+peer has no /v1/echo (it answers 404 without reading the body) and nginx
+answers it with `return 200`: the body trickle measures the poller, not
+the echo. --slow-only runs just that.
 
 --soak runs only the api for a while (default 120 s at c256, GET /health
 and POST /v1/echo alternating) and compares its RSS and open file
@@ -46,6 +59,9 @@ import tempfile
 import threading
 import time
 
+import latency_svg  # same directory
+import slow_clients
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 STATE = os.path.join(ROOT, ".state", "bench")
 HEALTH_BODY = '{"status":"ok","environment":"bench","stage":"","version":"bench","image_digest":""}'
@@ -55,6 +71,13 @@ TARGETS = ("api >= 1.3x go req/s with a lower p99 at c64 and c256; api >= 10x fa
 PEER_GO = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
                        "civet-api", "bench", "peer-go")
 STARVED_AFTER_MS = 1000  # a request unanswered this long, on a connection never answered, is starved
+PERCENTILE_SCRIPT = """-- tools/bench/bench.py: wrk's latency percentiles up to p99.9, in us.
+done = function(summary, latency, requests)
+  for _, p in ipairs({50, 90, 99, 99.9}) do
+    io.write(string.format("percentile %g %d\\n", p, latency:percentile(p)))
+  end
+end
+"""
 SOAK_SCRIPT = """-- tools/bench/bench.py --soak: GET /health and POST /v1/echo alternating.
 local n = 0
 request = function()
@@ -252,6 +275,7 @@ http {
   server {
     listen 127.0.0.1:%(port)d;
     location = /health { default_type application/json; return 200 '%(body)s'; }
+  location = /v1/echo { default_type application/json; return 200 '{"message":"slow"}'; }
   }
 }
 """ % {"d": workdir, "port": port, "body": HEALTH_BODY})
@@ -270,8 +294,24 @@ def parse_wrk(text):
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     errors = (sum(int(x) for x in socket_errors.groups()) if socket_errors else 0) + \
         (int(non2xx.group(1)) if non2xx else 0)
+    percentiles = {m.group(1): int(m.group(2)) / 1000.0
+                   for m in re.finditer(r"^percentile (\S+) (\d+)$", text, re.M)}
     return {"rps": float(rps.group(1)) if rps else 0.0, "p50_ms": latency_ms("50%"),
-            "p99_ms": latency_ms("99%"), "errors": errors}
+            "p99_ms": latency_ms("99%"), "errors": errors, "percentiles_ms": percentiles}
+
+
+_percentile_script = []
+
+
+def percentile_script():
+    """The Lua file with PERCENTILE_SCRIPT, written once per process."""
+    if not _percentile_script:
+        os.makedirs(STATE, exist_ok=True)
+        fd, path = tempfile.mkstemp(dir=STATE, prefix="percentiles.", suffix=".lua")
+        with os.fdopen(fd, "w") as f:
+            f.write(PERCENTILE_SCRIPT)
+        _percentile_script.append(path)
+    return _percentile_script[0]
 
 
 def wrk(port, connections, seconds, threads=2, prefix=(), script=None, sample=False):
@@ -279,8 +319,7 @@ def wrk(port, connections, seconds, threads=2, prefix=(), script=None, sample=Fa
     with taskset); script: a wrk Lua script; sample: count served and
     starved connections with ConnectionSampler."""
     argv = list(prefix) + ["wrk", "-t%d" % threads, "-c%d" % connections, "-d%ds" % seconds, "--latency"]
-    if script:
-        argv += ["-s", script]
+    argv += ["-s", script or percentile_script()]
     sampler = ConnectionSampler(port) if sample else None
     if sampler:
         sampler.start()
@@ -393,15 +432,37 @@ def verdicts(result):
     return out
 
 
-def markdown(result):
-    lines = ["| conc | round | server | req/s | p50 ms | p99 ms | errors | conns served | starved | "
-             "max wait s | peak RSS MB |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+def slow_markdown(result):
+    """The slow-client scenario's table."""
+    lines = ["## Slow clients beside a /health poller", "",
+             "A request a byte every %d ms per slow connection; /health polled every %d ms on a new connection; "
+             "failed = not answered 200 within %.0f s." % (
+                 slow_clients.BYTE_EVERY_S * 1000, slow_clients.POLL_EVERY_S * 1000, slow_clients.POLL_TIMEOUT_S),
+             "", "| trickle | slow clients | server | polls | failed | worst ms | p99 ms | p50 ms |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in result["slow"]:
+        lines.append("| %s | %d | %s | %d | %s | %s | %s | %s |" % (
+            r["kind"], r["clients"], r["server"], r["polls"], "**%d**" % r["failed"] if r["failed"] else "0",
+            *("%.1f" % r[k] if r[k] is not None else "-" for k in ("worst_ms", "p99_ms", "p50_ms"))))
+    return lines
+
+
+def markdown(result, svg_name=None):
+    lines = []
+    if svg_name:
+        lines += ["![Latency percentiles per server and concurrency](%s)" % svg_name, "",
+                  "Latency percentiles, p50 to p99.9, per server and concurrency (log scale): [%s](%s)." % (
+                      svg_name, svg_name), ""]
+    if not result["runs"]:
+        return "\n".join(lines + slow_markdown(result))
+    lines += ["| conc | round | server | req/s | p50 ms | p99 ms | p99.9 ms | errors | conns served | starved | "
+              "max wait s | peak RSS MB |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for run in result["runs"]:
         starved = run.get("conns_starved", 0)
-        lines.append("| c%d | %d | %s | %.0f | %.2f | %.2f | %d | %d/%d | %s | %.1f | %.1f |" % (
+        lines.append("| c%d | %d | %s | %.0f | %.2f | %.2f | %.2f | %d | %d/%d | %s | %.1f | %.1f |" % (
             run["connections"], run["round"], run["server"], run["rps"], run["p50_ms"] or 0,
-            run["p99_ms"] or 0, run["errors"], run.get("conns_served", 0), run.get("conns_seen", 0),
+            run["p99_ms"] or 0, run.get("percentiles_ms", {}).get("99.9", 0), run["errors"], run.get("conns_served", 0), run.get("conns_seen", 0),
             "**%d FAIL**" % starved if starved else "0", run.get("max_wait_ms", 0) / 1000,
             run["peak_rss_kb"] / 1024))
     peers = [p for p in ("go", "fastapi", "nginx", "api-base") if any(
@@ -419,10 +480,16 @@ def markdown(result):
         result["image_compressed_bytes"] / 1e6, result["fastapi_footprint_kb"] / 1024),
         "", "Targets (not tests): " + TARGETS, ""]
     lines += ["- " + v for v in verdicts(result)]
+    if result.get("slow"):
+        lines += [""] + slow_markdown(result)
     return "\n".join(lines)
 
 
-def write_result(result, stem, title, table):
+def write_result(result, stem, title, table, svg=None):
+    """stem.json, stem.md and, with svg, stem-latency.svg (the table links it)."""
+    if svg:
+        with open(stem + "-latency.svg", "w") as f:
+            f.write(svg)
     with open(stem + ".json", "w") as f:
         json.dump(result, f, indent=2)
         f.write("\n")
@@ -448,7 +515,7 @@ def soak(args, workdir, rootfs):
     against the end."""
     script = os.path.join(workdir, "soak.lua")
     with open(script, "w") as f:
-        f.write(SOAK_SCRIPT)
+        f.write(SOAK_SCRIPT + PERCENTILE_SCRIPT)
     server = api_server(rootfs, free_port())
     server.start()
     try:
@@ -503,6 +570,11 @@ def main():
     parser.add_argument("--soak", action="store_true", help="run the soak instead (api only)")
     parser.add_argument("--soak-seconds", type=int, default=120, help="soak length (default 120)")
     parser.add_argument("--soak-connections", type=int, default=256, help="soak concurrency (default 256)")
+    parser.add_argument("--slow-clients", default="100,1000",
+                        help="slow-client counts for the slow-client scenario (default 100,1000; 0 skips it)")
+    parser.add_argument("--slow-kinds", default="header,body", help="what trickles (default header,body)")
+    parser.add_argument("--slow-seconds", type=int, default=10, help="poller time per slow run (default 10)")
+    parser.add_argument("--slow-only", action="store_true", help="only the slow-client scenario (api, api-base, go, nginx)")
     args = parser.parse_args()
     check_tools()
     raise_fd_limit()
@@ -519,19 +591,26 @@ def main():
         if args.baseline:
             servers.append(api_server(unpack_layout(os.path.abspath(args.baseline), workdir, "base"), free_port(),
                                       "api-base"))
-        servers += [go_server(free_port()), fastapi_server(free_port()), nginx_server(free_port(), workdir)]
+        servers += [go_server(free_port())]
+        if not args.slow_only:
+            servers.append(fastapi_server(free_port()))
+        servers.append(nginx_server(free_port(), workdir))
         result = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                   "machine": {"cpus": os.cpu_count()}, "seconds": args.seconds, "targets": TARGETS,
                   "baseline": portable_path(args.baseline), "image_compressed_bytes": image_bytes,
-                  "fastapi_footprint_kb": fastapi_footprint_kb(), "cold_start_ms": {}, "runs": [], "ratios": []}
+                  "fastapi_footprint_kb": fastapi_footprint_kb(), "cold_start_ms": {}, "runs": [], "ratios": [],
+                  "slow": []}
         run_all(args, servers, result)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     out_dir = os.path.join(ROOT, "bench", "results")
     os.makedirs(out_dir, exist_ok=True)
-    write_result(result, os.path.join(out_dir, result["date"][:10]),
+    stem = os.path.join(out_dir, result["date"][:10])
+    svg = latency_svg.latency_svg(result) if result["runs"] else None
+    write_result(result, stem,
                  "Benchmark %s\n\n`tools/dev bench` on %d CPUs, wrk -t2, %d s per run." % (
-                     result["date"], os.cpu_count(), args.seconds), markdown(result))
+                     result["date"], os.cpu_count(), args.seconds),
+                 markdown(result, os.path.basename(stem) + "-latency.svg" if svg else None), svg)
 
 
 def run_all(args, servers, result):
@@ -541,7 +620,7 @@ def run_all(args, servers, result):
             result["cold_start_ms"][s.name] = s.cold_start_ms
             print("==> %s up on :%d, cold start %.1f ms" % (s.name, s.port, s.cold_start_ms), flush=True)
             wrk(s.port, 64, 2)  # warm-up
-        for connections in (int(c) for c in args.connections.split(",")):
+        for connections in ([] if args.slow_only else (int(c) for c in args.connections.split(","))):
             for rnd in range(1, args.rounds + 1):
                 by_server = {}
                 for s in servers:
@@ -556,9 +635,24 @@ def run_all(args, servers, result):
                               run["errors"], run["conns_served"], run["conns_seen"], run["conns_starved"],
                               "  FAIL" if run["conns_starved"] else ""), flush=True)
                 result["ratios"].append(round_ratios(connections, rnd, by_server))
+        run_slow(args, [s for s in servers if s.name in ("api", "api-base", "go", "nginx")], result)
     finally:
         for s in servers:
             s.stop()
+
+
+def run_slow(args, servers, result):
+    """The slow-client scenario, each server in turn for each count and kind."""
+    counts = [int(c) for c in args.slow_clients.split(",") if int(c) > 0]
+    for clients in counts:
+        for kind in args.slow_kinds.split(","):
+            for s in servers:
+                r = slow_clients.run(s.port, kind, clients, args.slow_seconds)
+                r["server"] = s.name
+                result["slow"].append(r)
+                print("    slow %-6s x%-5d %-6s polls %3d  failed %3d  worst %s ms  p99 %s ms" % (
+                    kind, clients, s.name, r["polls"], r["failed"],
+                    *("%.1f" % r[k] if r[k] is not None else "-" for k in ("worst_ms", "p99_ms"))), flush=True)
 
 
 if __name__ == "__main__":

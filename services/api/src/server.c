@@ -20,6 +20,10 @@
  * keep-alive connection, without closing it, when its next request is not
  * there yet while every worker is busy, when it does not come within
  * 100 ms, or when every worker is busy and it has been served for 10 ms.
+ * Nor does a worker wait for a slow client: until a request's head (and a
+ * body of up to 16 kB) is all there, it takes what has come and parks the
+ * connection with it, so clients sending a byte at a time hold no worker
+ * (they held one each, and 100 of them kept /health waiting for seconds).
  * So a new connection (an NLB health check) waits only behind those ready
  * before it, whatever the number of open connections, an idle connection
  * costs a socket and no thread, and nothing is ever closed under a client
@@ -296,12 +300,15 @@ static long long now_ms(void)
     return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-/* Waits until no request is between dispatch and response. */
+/* Waits until no request is between dispatch and response, nor has its
+ * head in and its body still coming (CivetWeb reads a small body ahead of
+ * dispatch, without a worker between its bytes). */
 static int drain(struct api_server *s, long long deadline_ms)
 {
     const struct timespec tick = {0, 10 * 1000 * 1000};
 
-    while (atomic_load(&s->traffic.in_flight) > 0) {
+    while (atomic_load(&s->traffic.in_flight) > 0 ||
+           mg_get_requests_awaiting_body(s->mg) > 0) {
         if (now_ms() >= deadline_ms)
             return -1;
         nanosleep(&tick, NULL);
