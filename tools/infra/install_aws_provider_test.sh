@@ -109,6 +109,22 @@ expect "a truncated download is detected and fetched again" 0 \
   "${registry_dir} is incomplete or altered .*making it again" "${script}"
 check "...and the mirror holds the package again" "$([[ $(cat "${zip}") == "= ${pinned}" ]] && echo 0 || echo 1)"
 
+# A build of the pinned archive from an earlier run, still whole: reused with
+# no archive and no registry (another checkout of this machine built it).
+archive_sha="$(sed -n 's/^sha256 //p' "$(dirname "${script}")/../deps/terraform-provider-aws.txt")"
+build_dir="${T}/cache/civet-api/terraform-provider-aws/${pinned}-${archive_sha:0:16}"
+mkdir -p "${build_dir}"
+printf '#!/bin/sh\n' >"${build_dir}/terraform-provider-aws_v${pinned}"
+chmod +x "${build_dir}/terraform-provider-aws_v${pinned}"
+(cd "${build_dir}" && sha256sum "terraform-provider-aws_v${pinned}" >.complete)
+calls_before="$(grep -c '^mirror' "${T}/tofu-calls")"
+expect "a sealed earlier build is used without its archive" 0 "local build present in ${build_dir}" "${script}"
+check "...without asking the registry" "$([[ $(grep -c '^mirror' "${T}/tofu-calls") -eq ${calls_before} ]] && echo 0 || echo 1)"
+check "...and the mirror links it" "$([[ $(readlink "${T}/cache/civet-api/tofu/mirror/example.invalid/hashicorp/aws/${pinned}/linux_amd64/terraform-provider-aws_v${pinned}") == "${build_dir}/terraform-provider-aws_v${pinned}" ]] && echo 0 || echo 1)"
+printf 'altered\n' >>"${build_dir}/terraform-provider-aws_v${pinned}"
+expect "an altered earlier build is not used: the registry again" 0 "from example.invalid" env TF_PROVIDER_AWS_SOURCE= "${script}"
+rm -rf "${build_dir}"
+
 # A recorded pin: the registry must serve exactly that package.
 pins="${T}/pins.txt"
 cp "$(dirname "${script}")/../deps/terraform-provider-aws.txt" "${pins}"
