@@ -26,6 +26,11 @@ KEY_POLICIES = {("modules/signing", "key")}
 # Modules the stack calls that no tree ever called at its root (no moved block).
 MODULES_SINCE_THE_STACK = {"signing"}
 UNSCOPABLE_ACTIONS = {"ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecr:GetAuthorizationToken"}
+# GitHub's documented sub examples (sources in the file), never our format.
+GITHUB_SUBJECTS = Path("tools/rehearsal/aws/github_oidc_subjects.json")
+# The placeholders of subject_format and the example's field each stands for.
+SUBJECT_PLACEHOLDERS = (("{org}", "owner"), ("{repo}", "repo"), ("{owner_id}", "owner_id"),
+                        ("{repo_id}", "repo_id"), ("{ref}", "ref"))
 _CACHE = {}
 
 
@@ -81,6 +86,14 @@ def resolved(m, value):
     """A literal, or the literal of the local it names ("${local.x}")."""
     match = re.fullmatch(r"\$\{local\.(\w+)\}", value) if isinstance(value, str) else None
     return first(m["locals"][match.group(1)]) if match else value
+
+
+def filled_subject(subject_format, values):
+    """A subject_format with its placeholders replaced, as modules/github_oidc's
+    subject_base and trust conditions do."""
+    for placeholder, field in SUBJECT_PLACEHOLDERS:
+        subject_format = subject_format.replace(placeholder, values[field])
+    return subject_format
 
 
 def route_table(m):
@@ -421,6 +434,22 @@ class Iam(unittest.TestCase):
         self.assertEqual(first(oidc["ecr_reader_ref"]), "${var.ecr_reader_ref}")
         m = load("modules/github_oidc")
         self.assertEqual(first(m["variables"]["subject_format"]["default"]), "repo:{org}/{repo}:ref:{ref}")
+
+    def test_default_subjects_are_githubs_documented_ones(self):
+        """With the values of GitHub's documented example, the live trees' default sub (the
+        stack's) is GitHub's immutable example and the module's default its legacy one."""
+        documented = json.loads(GITHUB_SUBJECTS.read_text(encoding="utf-8"))
+        values = documented["values"]
+        stack = first(load("modules/stack")["variables"]["github_subject_format"]["default"])
+        module = first(load("modules/github_oidc")["variables"]["subject_format"]["default"])
+        self.assertEqual(filled_subject(stack, values), "repo:octo-org@123/octo-repo@456:ref:refs/heads/main")
+        self.assertEqual(filled_subject(stack, values), documented["immutable"])
+        self.assertEqual(filled_subject(module, values), documented["legacy"])
+        base = "".join(tfconfig.strings(load("modules/github_oidc")["locals"]["subject_base"]))
+        for placeholder, _ in SUBJECT_PLACEHOLDERS[:-1]:
+            self.assertIn(placeholder, base)
+        for env in ENVS:
+            self.assertNotIn("github_subject_format", load("live/" + env)["modules"]["stack"])
 
     def test_no_wildcard_action_anywhere(self):
         """No IAM or key policy action contains *, and no NotAction is used."""

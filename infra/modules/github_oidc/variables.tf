@@ -54,7 +54,7 @@ variable "subject_format" {
   description = <<-EOT
     Format of the token's sub claim for a ref, with the placeholders {org}, {repo},
     {owner_id}, {repo_id} and {ref}. Repositories created (or renamed or
-    transferred) after 2026-06-18 send repo:{org}-{owner_id}/{repo}-{repo_id}:ref:{ref},
+    transferred) on or after 2026-07-15 send repo:{org}@{owner_id}/{repo}@{repo_id}:ref:{ref},
     with GitHub's immutable ids; older ones send repo:{org}/{repo}:ref:{ref} unless
     they opted in. Set it to what the repository's tokens carry (a denied
     AssumeRoleWithWebIdentity's CloudTrail event shows the sub).

@@ -95,9 +95,9 @@ variable "github_repo_id" {
 }
 
 variable "github_subject_format" {
-  description = "Format of GitHub's OIDC sub claim with {org}, {repo}, {owner_id}, {repo_id} and {ref} (see modules/github_oidc). The default is what a repository created after 2026-06-18 sends."
+  description = "Format of GitHub's OIDC sub claim with {org}, {repo}, {owner_id}, {repo_id} and {ref} (see modules/github_oidc). The default is what a repository created or renamed on or after 2026-07-15 sends (GitHub's example: repo:octo-org@123/octo-repo@456:ref:refs/heads/main)."
   type        = string
-  default     = "repo:{org}-{owner_id}/{repo}-{repo_id}:ref:{ref}"
+  default     = "repo:{org}@{owner_id}/{repo}@{repo_id}:ref:{ref}"
 }
 
 variable "deploy_ref" {

@@ -22,7 +22,7 @@ import terraform_account as terraform  # noqa: E402
 
 HOST = "token.actions.githubusercontent.com"
 PROVIDER = "arn:aws:iam::111111111111:oidc-provider/" + HOST
-SUB = "repo:example-org-900000000/civet-api-900000001:ref:refs/heads/dev"
+SUB = "repo:example-org@900000000/civet-api@900000001:ref:refs/heads/dev"
 
 
 def trust(sub_test="StringEquals", sub=SUB, provider=PROVIDER):
@@ -77,7 +77,7 @@ class Trust(unittest.TestCase):
         self.assertFalse(account.trust_admits(trust(), [PROVIDER], claims(iss="https://issuer.example")))
 
     def test_tag_patterns_need_string_like(self):
-        tags = "repo:example-org-900000000/civet-api-900000001:ref:refs/tags/v*"
+        tags = "repo:example-org@900000000/civet-api@900000001:ref:refs/tags/v*"
         tag = claims(sub=tags.replace("v*", "v1.0.0"))
         self.assertTrue(account.trust_admits(trust("StringLike", tags), [PROVIDER], tag))
         self.assertFalse(account.trust_admits(trust("StringEquals", tags), [PROVIDER], tag))
@@ -112,6 +112,24 @@ class Tokens(unittest.TestCase):
     def test_legacy_subject(self):
         self.assertEqual(issuer.subject(dict(self.job, legacy_sub=True)),
                          "repo:example-org/civet-api:ref:refs/heads/dev")
+
+    def test_the_issuer_mints_githubs_documented_subjects(self):
+        """With the values of GitHub's documented example, the issuer's sub
+        is the example itself, as GitHub publishes it (changelog 2026-04-23,
+        corrected 2026-06-10; aws-actions/configure-aws-credentials#1889)."""
+        octo = dict(self.job, repository="octo-org/octo-repo", repository_owner_id="123",
+                    repository_id="456", ref="refs/heads/main")
+        self.assertEqual(issuer.subject(octo), "repo:octo-org@123/octo-repo@456:ref:refs/heads/main")
+        self.assertEqual(issuer.subject(dict(octo, legacy_sub=True)), "repo:octo-org/octo-repo:ref:refs/heads/main")
+        documented = issuer.documented_subjects()
+        self.assertEqual(issuer.subject(octo), documented["immutable"])
+        self.assertEqual(issuer.subject(dict(octo, legacy_sub=True)), documented["legacy"])
+
+    def test_values_are_put_in_place_once(self):
+        """A value of the job that looks like one of the example's is not replaced again."""
+        job = dict(self.job, repository="octo-repo/123", repository_owner_id="456",
+                   repository_id="9", ref="refs/tags/octo-org")
+        self.assertEqual(issuer.subject(job), "repo:octo-repo@456/123@9:ref:refs/tags/octo-org")
 
     def test_a_tampered_token_is_refused(self):
         head, body, signature = self.token().split(".")
