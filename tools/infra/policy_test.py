@@ -26,6 +26,9 @@ KEY_POLICIES = {("modules/signing", "key")}
 # Modules the stack calls that no tree ever called at its root (no moved block).
 MODULES_SINCE_THE_STACK = {"signing"}
 UNSCOPABLE_ACTIONS = {"ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecr:GetAuthorizationToken"}
+# Actions that authorize on "*" narrowed by a condition key (AWS's Service
+# Authorization Reference for ECS): {action: (operator, key)}.
+CONDITION_SCOPED_ACTIONS = {"ecs:ListTasks": ("ArnEquals", "ecs:cluster")}
 # GitHub's documented sub examples (sources in the file), never our format.
 GITHUB_SUBJECTS = Path("tools/rehearsal/aws/github_oidc_subjects.json")
 # The placeholders of subject_format and the example's field each stands for.
@@ -494,7 +497,32 @@ class Iam(unittest.TestCase):
                     if "*" in (first(stmt.get("resources")) or []):
                         self.assertEqual(first(stmt.get("effect", ["Allow"])), "Allow")
                         actions = set(first(stmt["actions"]))
+                        if actions <= set(CONDITION_SCOPED_ACTIONS):
+                            self.assertTrue(stmt.get("condition"), "%s %s: %s on * without a condition" % (rel, name, actions))
+                            continue
                         self.assertTrue(actions <= UNSCOPABLE_ACTIONS, "%s %s: %s on *" % (rel, name, actions))
+
+    def test_ecs_actions_name_the_resources_they_authorize_on(self):
+        """ListTasks on "*" with ArnEquals ecs:cluster = the cluster (it authorizes on no task
+        ARN); DescribeTasks on the cluster's tasks; DescribeServices/UpdateService on the service."""
+        m = load("modules/github_oidc")
+        by_action = {}
+        for stmt in statements(m["data"][("aws_iam_policy_document", "deploy")]):
+            for action in first(stmt["actions"]):
+                by_action.setdefault(action, []).append(stmt)
+        (listing,) = by_action["ecs:ListTasks"]
+        self.assertEqual(first(listing["actions"]), ["ecs:ListTasks"])
+        self.assertEqual(first(listing["resources"]), ["*"])
+        (cond,) = listing["condition"]
+        operator, key = CONDITION_SCOPED_ACTIONS["ecs:ListTasks"]
+        self.assertEqual((first(cond["test"]), first(cond["variable"]), first(cond["values"])),
+                         (operator, key, ["${var.ecs_cluster_arn}"]))
+        (describing,) = by_action["ecs:DescribeTasks"]
+        self.assertEqual(first(describing["resources"]), ["${local.task_arns}"])
+        self.assertIn(":task/", "".join(tfconfig.strings(m["locals"]["task_arns"])))
+        for action in ("ecs:DescribeServices", "ecs:UpdateService"):
+            (stmt,) = by_action[action]
+            self.assertEqual(first(stmt["resources"]), ["${var.ecs_service_arn}"])
 
     def test_pass_role_only_task_roles_to_ecs_tasks(self):
         """iam:PassRole only on the task and execution roles, only to ecs-tasks.amazonaws.com."""

@@ -12,7 +12,10 @@
 # Policies name resource ARNs; the only "*" resources are the actions AWS
 # cannot scope: ecs:RegisterTaskDefinition, ecs:DescribeTaskDefinition (the
 # deploy reads the running revision as its template) and
-# ecr:GetAuthorizationToken.
+# ecr:GetAuthorizationToken, and ecs:ListTasks, which authorizes on the
+# cluster through the ecs:cluster condition key, never on a task ARN.
+# Resource types from AWS's Service Authorization Reference for ECS:
+# DescribeServices/UpdateService on the service, DescribeTasks on tasks.
 
 locals {
   issuer   = "token.actions.githubusercontent.com"
@@ -25,9 +28,7 @@ locals {
     "{owner_id}", coalesce(var.github_owner_id, "{owner_id}")),
   "{repo_id}", coalesce(var.github_repo_id, "{repo_id}"))
 
-  cluster_suffix_from = ":cluster/"
-  task_arns           = "${replace(var.ecs_cluster_arn, local.cluster_suffix_from, ":task/")}/*"
-  instance_arns       = "${replace(var.ecs_cluster_arn, local.cluster_suffix_from, ":container-instance/")}/*"
+  task_arns = "${replace(var.ecs_cluster_arn, ":cluster/", ":task/")}/*"
 
   ecr_pull_actions = [
     "ecr:BatchCheckLayerAvailability",
@@ -112,9 +113,22 @@ data "aws_iam_policy_document" "deploy" {
   }
 
   statement {
-    sid       = "AuditTheTasks"
-    actions   = ["ecs:DescribeTasks", "ecs:ListTasks"]
-    resources = [local.task_arns, local.instance_arns]
+    sid       = "DescribeTheTasks"
+    actions   = ["ecs:DescribeTasks"]
+    resources = [local.task_arns]
+  }
+
+  statement {
+    sid = "ListTheTasks"
+    # Authorizes on no task ARN: "*", narrowed to the one cluster.
+    actions   = ["ecs:ListTasks"]
+    resources = ["*"]
+
+    condition {
+      test     = "ArnEquals"
+      variable = "ecs:cluster"
+      values   = [var.ecs_cluster_arn]
+    }
   }
 
   dynamic "statement" {

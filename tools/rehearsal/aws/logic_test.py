@@ -1,7 +1,7 @@
 """The pure parts of the emulated accounts, on small made-up inputs: IAM
 condition operators, trust-policy evaluation of OIDC claims, JWT
-verification against the issuer's JWKS, the second plan's allow-list, and
-the gateway's route patterns.
+verification against the issuer's JWKS, ECS calls authorized on their
+resources, the second plan's allow-list, and the gateway's route patterns.
 
 Usage: logic_test.py   (run by //tools/rehearsal:aws_logic_test)
 """
@@ -17,6 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import emulated_account as account  # noqa: E402
 import gateway  # noqa: E402
+import iam_resources  # noqa: E402
 import oidc_issuer as issuer  # noqa: E402
 import terraform_account as terraform  # noqa: E402
 
@@ -146,6 +147,81 @@ class Tokens(unittest.TestCase):
             account.verify_jwt(self.token(exp=int(time.time()) - 1), self.jwks)
         with self.assertRaises(account.WebIdentityRefused):
             account.verify_jwt("not-a-jwt", self.jwks)
+
+
+ACCOUNT, REGION = "111111111111", "eu-west-1"
+CLUSTER = "arn:aws:ecs:%s:%s:cluster/civet-api-dev" % (REGION, ACCOUNT)
+SERVICE = "arn:aws:ecs:%s:%s:service/civet-api-dev/api" % (REGION, ACCOUNT)
+TASKS = "arn:aws:ecs:%s:%s:task/civet-api-dev/*" % (REGION, ACCOUNT)
+
+
+def allow(actions, resources, condition=None):
+    statement = {"Effect": "Allow", "Action": actions, "Resource": resources}
+    if condition:
+        statement["Condition"] = condition
+    return statement
+
+
+# The audit statement modules/github_oidc wrote until issue 27: ListTasks
+# scoped to task and container-instance ARNs, which AWS refuses.
+AUDIT_SCOPED_TO_TASKS = allow(["ecs:DescribeTasks", "ecs:ListTasks"],
+                              [TASKS, "arn:aws:ecs:%s:%s:container-instance/civet-api-dev/*" % (REGION, ACCOUNT)])
+LIST_BY_CLUSTER = allow(["ecs:ListTasks"], "*", {"ArnEquals": {"ecs:cluster": CLUSTER}})
+
+
+class EcsResources(unittest.TestCase):
+    """ECS calls are authorized on the resources AWS names (iam_resources.ECS_ACTIONS)."""
+
+    def refused(self, statements, action, body):
+        """None when allowed, else the resource refused."""
+        return iam_resources.check_ecs_call([{"Statement": statements}], action, body, ACCOUNT, REGION,
+                                            dict(account.REQUEST_CONTEXT), account.conditions_match)
+
+    def test_list_tasks_is_refused_when_scoped_to_task_arns(self):
+        self.assertEqual(self.refused([AUDIT_SCOPED_TO_TASKS], "ecs:ListTasks",
+                                      {"cluster": "civet-api-dev", "serviceName": "api"}), "*")
+
+    def test_list_tasks_is_allowed_on_star_for_its_cluster_only(self):
+        self.assertIsNone(self.refused([LIST_BY_CLUSTER], "ecs:ListTasks", {"cluster": "civet-api-dev"}))
+        self.assertIsNone(self.refused([LIST_BY_CLUSTER], "ecs:ListTasks", {"cluster": CLUSTER}))
+        self.assertEqual(self.refused([LIST_BY_CLUSTER], "ecs:ListTasks", {"cluster": "other"}), "*")
+        self.assertEqual(self.refused([LIST_BY_CLUSTER], "ecs:ListTasks", {}), "*")  # the default cluster
+
+    def test_describe_tasks_needs_every_task_of_the_cluster(self):
+        ours = "arn:aws:ecs:%s:%s:task/civet-api-dev/abc" % (REGION, ACCOUNT)
+        statement = allow(["ecs:DescribeTasks"], TASKS)
+        self.assertIsNone(self.refused([statement], "ecs:DescribeTasks", {"cluster": "civet-api-dev", "tasks": [ours, "def"]}))
+        self.assertEqual(self.refused([statement], "ecs:DescribeTasks", {"cluster": "other", "tasks": ["t1"]}),
+                         "arn:aws:ecs:%s:%s:task/other/t1" % (REGION, ACCOUNT))
+
+    def test_services_are_authorized_on_the_service_arn(self):
+        statement = allow(["ecs:DescribeServices", "ecs:UpdateService"], SERVICE)
+        body = {"cluster": CLUSTER, "service": "api"}
+        self.assertIsNone(self.refused([statement], "ecs:UpdateService", body))
+        self.assertIsNone(self.refused([statement], "ecs:DescribeServices", {"cluster": CLUSTER, "services": ["api"]}))
+        self.assertEqual(self.refused([statement], "ecs:UpdateService", dict(body, service="other")),
+                         SERVICE.replace("/api", "/other"))
+        self.assertEqual(self.refused([allow(["ecs:UpdateService"], CLUSTER)], "ecs:UpdateService", body), SERVICE)
+
+    def test_actions_without_resource_types_need_star(self):
+        family = "arn:aws:ecs:%s:%s:task-definition/api:*" % (REGION, ACCOUNT)
+        self.assertEqual(self.refused([allow(["ecs:RegisterTaskDefinition"], family)],
+                                      "ecs:RegisterTaskDefinition", {"family": "api"}), "*")
+        self.assertIsNone(self.refused([allow(["ecs:RegisterTaskDefinition"], "*")],
+                                       "ecs:RegisterTaskDefinition", {"family": "api"}))
+
+    def test_wildcards_explicit_deny_and_other_actions(self):
+        self.assertIsNone(self.refused([allow("*", "*")], "ecs:UpdateService", {"service": "api"}))
+        deny = dict(allow("ecs:*", "*"), Effect="Deny")
+        self.assertEqual(self.refused([allow("*", "*"), deny], "ecs:ListTasks", {}), "*")
+        self.assertIsNone(self.refused([], "ecs:CreateCluster", {}))  # not ours: moto's check decides
+
+    def test_arn_conditions(self):
+        self.assertTrue(account.condition_matches("ArnEquals", CLUSTER, CLUSTER))
+        self.assertTrue(account.condition_matches("ArnLike", "arn:aws:ecs:*:*:cluster/civet-*", CLUSTER))
+        self.assertFalse(account.condition_matches("ArnEquals", CLUSTER, CLUSTER + "-x"))
+        self.assertFalse(account.condition_matches("ArnLike", "arn:aws:ecs:*", CLUSTER))  # six parts each
+        self.assertTrue(account.condition_matches("ArnNotEquals", CLUSTER, None))
 
 
 class SecondPlan(unittest.TestCase):
