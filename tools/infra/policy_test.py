@@ -454,6 +454,34 @@ class Iam(unittest.TestCase):
         for env in ENVS:
             self.assertNotIn("github_subject_format", load("live/" + env)["modules"]["stack"])
 
+    def test_an_existing_oidc_provider_can_be_trusted(self):
+        """create_oidc_provider (default true) and oidc_provider_arn go from both live trees through
+        the stack to github_oidc; false creates no provider (a second one is EntityAlreadyExists) and
+        the roles trust the given ARN; the plan fails unless the ARN is set exactly when it is false."""
+        m = load("modules/github_oidc")
+        self.assertIs(first(m["variables"]["create_oidc_provider"]["default"]), True)
+        self.assertIsNone(first(m["variables"]["oidc_provider_arn"]["default"]))
+        self.assertIn("validation", m["variables"]["oidc_provider_arn"])
+        provider = m["resources"][("aws_iam_openid_connect_provider", "github")]
+        self.assertEqual(first(provider["count"]), "${var.create_oidc_provider ? 1 : 0}")
+        arn = first(m["locals"]["provider_arn"])
+        self.assertRegex(arn, r"^\$\{var\.create_oidc_provider \? .*aws_iam_openid_connect_provider\.github.* : var\.oidc_provider_arn\}$")
+        for doc in ("deploy_trust", "ecr_reader_trust"):
+            (stmt,) = statements(m["data"][("aws_iam_policy_document", doc)])
+            self.assertEqual(first(first(stmt["principals"])["identifiers"]), ["${local.provider_arn}"])
+        (check,) = [first(p["condition"]) for lc in m["data"][("aws_iam_policy_document", "deploy_trust")]["lifecycle"]
+                    for p in lc["precondition"]]
+        self.assertRegex(check, r"^\$\{var\.create_oidc_provider \? var\.oidc_provider_arn == (null|None) : var\.oidc_provider_arn != (null|None)\}$")
+        callers = [("modules/stack", load("modules/stack")["modules"]["github_oidc"])]
+        callers += [("live/" + env, load("live/" + env)["modules"]["stack"]) for env in ENVS]
+        for rel, call in callers:
+            variables = load(rel)["variables"]
+            self.assertIs(first(variables["create_oidc_provider"]["default"]), True, rel)
+            self.assertIsNone(first(variables["oidc_provider_arn"]["default"]), rel)
+            self.assertIn("validation", variables["oidc_provider_arn"], rel)
+            self.assertEqual(first(call["create_oidc_provider"]), "${var.create_oidc_provider}", rel)
+            self.assertEqual(first(call["oidc_provider_arn"]), "${var.oidc_provider_arn}", rel)
+
     def test_no_wildcard_action_anywhere(self):
         """No IAM or key policy action contains *, and no NotAction is used."""
         pattern = re.compile(r"^\*$|^[a-z0-9-]+:[A-Za-z0-9]*\*")

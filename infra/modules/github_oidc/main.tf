@@ -21,7 +21,7 @@ locals {
   issuer   = "token.actions.githubusercontent.com"
   audience = "sts.amazonaws.com"
 
-  provider_arn = var.create_provider ? one(aws_iam_openid_connect_provider.github[*].arn) : one(data.aws_iam_openid_connect_provider.github[*].arn)
+  provider_arn = var.create_oidc_provider ? one(aws_iam_openid_connect_provider.github[*].arn) : var.oidc_provider_arn
 
   subject_base = replace(replace(replace(replace(var.subject_format,
     "{org}", var.github_org), "{repo}", var.github_repo),
@@ -38,8 +38,10 @@ locals {
   ]
 }
 
+# One per account and issuer URL: an account that already trusts GitHub
+# passes create_oidc_provider = false and its provider's ARN.
 resource "aws_iam_openid_connect_provider" "github" {
-  count = var.create_provider ? 1 : 0
+  count = var.create_oidc_provider ? 1 : 0
 
   url             = "https://${local.issuer}"
   client_id_list  = [local.audience]
@@ -48,15 +50,16 @@ resource "aws_iam_openid_connect_provider" "github" {
   tags = var.tags
 }
 
-data "aws_iam_openid_connect_provider" "github" {
-  count = var.create_provider ? 0 : 1
-
-  url = "https://${local.issuer}"
-}
-
 # ------------------------------------------------------------ deploy role
 
 data "aws_iam_policy_document" "deploy_trust" {
+  lifecycle {
+    precondition {
+      condition     = var.create_oidc_provider ? var.oidc_provider_arn == null : var.oidc_provider_arn != null
+      error_message = "Set oidc_provider_arn (the account's existing GitHub OIDC provider) exactly when create_oidc_provider is false."
+    }
+  }
+
   statement {
     actions = ["sts:AssumeRoleWithWebIdentity"]
 

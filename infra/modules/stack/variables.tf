@@ -100,6 +100,23 @@ variable "github_subject_format" {
   default     = "repo:{org}@{owner_id}/{repo}@{repo_id}:ref:{ref}"
 }
 
+variable "create_oidc_provider" {
+  description = "Create the account's GitHub OIDC provider; false in an account that already has one (a second fails with EntityAlreadyExists), with oidc_provider_arn set."
+  type        = bool
+  default     = true
+}
+
+variable "oidc_provider_arn" {
+  description = "ARN of the account's existing GitHub OIDC provider (aws iam list-open-id-connect-providers), trusted when create_oidc_provider is false; null otherwise."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.oidc_provider_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token\\.actions\\.githubusercontent\\.com$", var.oidc_provider_arn))
+    error_message = "oidc_provider_arn must be null or arn:aws:iam::<account id>:oidc-provider/token.actions.githubusercontent.com."
+  }
+}
+
 variable "deploy_ref" {
   description = "The git ref whose workflows may deploy to this account: refs/heads/dev (dev), refs/tags/v* (prod)."
   type        = string
