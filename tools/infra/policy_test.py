@@ -26,6 +26,14 @@ KEY_POLICIES = {("modules/signing", "key")}
 # Modules the stack calls that no tree ever called at its root (no moved block).
 MODULES_SINCE_THE_STACK = {"signing"}
 UNSCOPABLE_ACTIONS = {"ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecr:GetAuthorizationToken"}
+# Actions that authorize on "*" narrowed by a condition key (AWS's Service
+# Authorization Reference for ECS): {action: (operator, key)}.
+CONDITION_SCOPED_ACTIONS = {"ecs:ListTasks": ("ArnEquals", "ecs:cluster")}
+# GitHub's documented sub examples (sources in the file), never our format.
+GITHUB_SUBJECTS = Path("tools/rehearsal/aws/github_oidc_subjects.json")
+# The placeholders of subject_format and the example's field each stands for.
+SUBJECT_PLACEHOLDERS = (("{org}", "owner"), ("{repo}", "repo"), ("{owner_id}", "owner_id"),
+                        ("{repo_id}", "repo_id"), ("{ref}", "ref"))
 _CACHE = {}
 
 
@@ -81,6 +89,14 @@ def resolved(m, value):
     """A literal, or the literal of the local it names ("${local.x}")."""
     match = re.fullmatch(r"\$\{local\.(\w+)\}", value) if isinstance(value, str) else None
     return first(m["locals"][match.group(1)]) if match else value
+
+
+def filled_subject(subject_format, values):
+    """A subject_format with its placeholders replaced, as modules/github_oidc's
+    subject_base and trust conditions do."""
+    for placeholder, field in SUBJECT_PLACEHOLDERS:
+        subject_format = subject_format.replace(placeholder, values[field])
+    return subject_format
 
 
 def route_table(m):
@@ -428,6 +444,50 @@ class Iam(unittest.TestCase):
         m = load("modules/github_oidc")
         self.assertEqual(first(m["variables"]["subject_format"]["default"]), "repo:{org}/{repo}:ref:{ref}")
 
+    def test_default_subjects_are_githubs_documented_ones(self):
+        """With the values of GitHub's documented example, the live trees' default sub (the
+        stack's) is GitHub's immutable example and the module's default its legacy one."""
+        documented = json.loads(GITHUB_SUBJECTS.read_text(encoding="utf-8"))
+        values = documented["values"]
+        stack = first(load("modules/stack")["variables"]["github_subject_format"]["default"])
+        module = first(load("modules/github_oidc")["variables"]["subject_format"]["default"])
+        self.assertEqual(filled_subject(stack, values), "repo:octo-org@123/octo-repo@456:ref:refs/heads/main")
+        self.assertEqual(filled_subject(stack, values), documented["immutable"])
+        self.assertEqual(filled_subject(module, values), documented["legacy"])
+        base = "".join(tfconfig.strings(load("modules/github_oidc")["locals"]["subject_base"]))
+        for placeholder, _ in SUBJECT_PLACEHOLDERS[:-1]:
+            self.assertIn(placeholder, base)
+        for env in ENVS:
+            self.assertNotIn("github_subject_format", load("live/" + env)["modules"]["stack"])
+
+    def test_an_existing_oidc_provider_can_be_trusted(self):
+        """create_oidc_provider (default true) and oidc_provider_arn go from both live trees through
+        the stack to github_oidc; false creates no provider (a second one is EntityAlreadyExists) and
+        the roles trust the given ARN; the plan fails unless the ARN is set exactly when it is false."""
+        m = load("modules/github_oidc")
+        self.assertIs(first(m["variables"]["create_oidc_provider"]["default"]), True)
+        self.assertIsNone(first(m["variables"]["oidc_provider_arn"]["default"]))
+        self.assertIn("validation", m["variables"]["oidc_provider_arn"])
+        provider = m["resources"][("aws_iam_openid_connect_provider", "github")]
+        self.assertEqual(first(provider["count"]), "${var.create_oidc_provider ? 1 : 0}")
+        arn = first(m["locals"]["provider_arn"])
+        self.assertRegex(arn, r"^\$\{var\.create_oidc_provider \? .*aws_iam_openid_connect_provider\.github.* : var\.oidc_provider_arn\}$")
+        for doc in ("deploy_trust", "ecr_reader_trust"):
+            (stmt,) = statements(m["data"][("aws_iam_policy_document", doc)])
+            self.assertEqual(first(first(stmt["principals"])["identifiers"]), ["${local.provider_arn}"])
+        (check,) = [first(p["condition"]) for lc in m["data"][("aws_iam_policy_document", "deploy_trust")]["lifecycle"]
+                    for p in lc["precondition"]]
+        self.assertRegex(check, r"^\$\{var\.create_oidc_provider \? var\.oidc_provider_arn == (null|None) : var\.oidc_provider_arn != (null|None)\}$")
+        callers = [("modules/stack", load("modules/stack")["modules"]["github_oidc"])]
+        callers += [("live/" + env, load("live/" + env)["modules"]["stack"]) for env in ENVS]
+        for rel, call in callers:
+            variables = load(rel)["variables"]
+            self.assertIs(first(variables["create_oidc_provider"]["default"]), True, rel)
+            self.assertIsNone(first(variables["oidc_provider_arn"]["default"]), rel)
+            self.assertIn("validation", variables["oidc_provider_arn"], rel)
+            self.assertEqual(first(call["create_oidc_provider"]), "${var.create_oidc_provider}", rel)
+            self.assertEqual(first(call["oidc_provider_arn"]), "${var.oidc_provider_arn}", rel)
+
     def test_no_wildcard_action_anywhere(self):
         """No IAM or key policy action contains *, and no NotAction is used."""
         pattern = re.compile(r"^\*$|^[a-z0-9-]+:[A-Za-z0-9]*\*")
@@ -471,7 +531,32 @@ class Iam(unittest.TestCase):
                     if "*" in (first(stmt.get("resources")) or []):
                         self.assertEqual(first(stmt.get("effect", ["Allow"])), "Allow")
                         actions = set(first(stmt["actions"]))
+                        if actions <= set(CONDITION_SCOPED_ACTIONS):
+                            self.assertTrue(stmt.get("condition"), "%s %s: %s on * without a condition" % (rel, name, actions))
+                            continue
                         self.assertTrue(actions <= UNSCOPABLE_ACTIONS, "%s %s: %s on *" % (rel, name, actions))
+
+    def test_ecs_actions_name_the_resources_they_authorize_on(self):
+        """ListTasks on "*" with ArnEquals ecs:cluster = the cluster (it authorizes on no task
+        ARN); DescribeTasks on the cluster's tasks; DescribeServices/UpdateService on the service."""
+        m = load("modules/github_oidc")
+        by_action = {}
+        for stmt in statements(m["data"][("aws_iam_policy_document", "deploy")]):
+            for action in first(stmt["actions"]):
+                by_action.setdefault(action, []).append(stmt)
+        (listing,) = by_action["ecs:ListTasks"]
+        self.assertEqual(first(listing["actions"]), ["ecs:ListTasks"])
+        self.assertEqual(first(listing["resources"]), ["*"])
+        (cond,) = listing["condition"]
+        operator, key = CONDITION_SCOPED_ACTIONS["ecs:ListTasks"]
+        self.assertEqual((first(cond["test"]), first(cond["variable"]), first(cond["values"])),
+                         (operator, key, ["${var.ecs_cluster_arn}"]))
+        (describing,) = by_action["ecs:DescribeTasks"]
+        self.assertEqual(first(describing["resources"]), ["${local.task_arns}"])
+        self.assertIn(":task/", "".join(tfconfig.strings(m["locals"]["task_arns"])))
+        for action in ("ecs:DescribeServices", "ecs:UpdateService"):
+            (stmt,) = by_action[action]
+            self.assertEqual(first(stmt["resources"]), ["${var.ecs_service_arn}"])
 
     def test_pass_role_only_task_roles_to_ecs_tasks(self):
         """iam:PassRole only on the task and execution roles, only to ecs-tasks.amazonaws.com."""

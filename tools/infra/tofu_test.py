@@ -6,6 +6,9 @@ One test case per directory with .tf files and per check:
                   real AWS provider (hashicorp/aws 5.46.0, built from source
                   by tools/bootstrap and found through the project's CLI
                   configuration, never a registry).
+And plans of modules/github_oidc with no account (Plans, the root module
+tools/infra/testdata/github_oidc_plan): what the trust policies and the OIDC
+provider come out as, evaluated by OpenTofu itself.
 A failure message is tofu's own output. Everything runs in a copy of infra/
 under TEST_TMPDIR, so no .terraform or lock file lands in the tree.
 
@@ -16,6 +19,7 @@ Bazel resets for tests); a missing one fails with the command that builds it.
 Usage: tofu_test.py [INFRA_DIR]   (default: infra)
 """
 
+import json
 import os
 import shutil
 import subprocess
@@ -29,6 +33,11 @@ import tfconfig
 
 TOFU = Path(sys.prefix).resolve().parent / "go" / "bin" / "tofu"
 COPY = {}
+INFRA = ["infra"]  # the directory given on the command line
+PLAN_ROOT = Path("tools/infra/testdata/github_oidc_plan")
+# GitHub's documented sub examples; the plan root uses the examples' values.
+GITHUB_SUBJECTS = Path("tools/rehearsal/aws/github_oidc_subjects.json")
+EXISTING_PROVIDER = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"
 
 
 def copy_of(infra):
@@ -48,6 +57,63 @@ def tofu(directory, *args):
 
 class Cases(unittest.TestCase):
     """Filled in by add_cases."""
+
+
+def plan_root():
+    """The plan root beside the copy of infra/, initialised once."""
+    if "plan" not in COPY:
+        root = copy_of(INFRA[0]).parent / PLAN_ROOT.name
+        shutil.copytree(PLAN_ROOT, root)
+        init = tofu(root, "init", "-backend=false", "-no-color")
+        if init.returncode != 0:
+            raise AssertionError("tofu init failed:\n" + init.stdout + init.stderr)
+        COPY["plan"] = root
+    return COPY["plan"]
+
+
+def plan(*var_args):
+    """(tofu plan's result, {address: planned values} or None when it failed)."""
+    root = plan_root()
+    result = tofu(root, "plan", "-no-color", "-out=plan.bin", *var_args)
+    if result.returncode != 0:
+        return result, None
+    shown = tofu(root, "show", "-json", "plan.bin")
+    changes = json.loads(shown.stdout)["resource_changes"]
+    return result, {c["address"]: c["change"]["after"] for c in changes}
+
+
+def trust_sub(planned, role="module.github_oidc.aws_iam_role.deploy"):
+    """The (operator, Federated principal, sub) of a role's planned trust policy."""
+    (statement,) = json.loads(planned[role]["assume_role_policy"])["Statement"]
+    condition = statement["Condition"]
+    operator = next(op for op in condition if "token.actions.githubusercontent.com:sub" in condition[op])
+    return (operator, statement["Principal"]["Federated"],
+            condition[operator]["token.actions.githubusercontent.com:sub"])
+
+
+class Plans(unittest.TestCase):
+    """modules/github_oidc planned, for GitHub's documented example repository."""
+
+    def test_a_new_account_gets_the_provider(self):
+        result, planned = plan("-var", "create_oidc_provider=true")
+        self.assertIsNotNone(planned, result.stdout + result.stderr)
+        self.assertIn("module.github_oidc.aws_iam_openid_connect_provider.github[0]", planned)
+
+    def test_an_existing_provider_is_trusted_for_githubs_documented_sub(self):
+        """No provider is created; the deploy role trusts the given one, for the sub GitHub documents."""
+        documented = json.loads(GITHUB_SUBJECTS.read_text(encoding="utf-8"))
+        result, planned = plan("-var", "create_oidc_provider=false", "-var", "oidc_provider_arn=" + EXISTING_PROVIDER)
+        self.assertIsNotNone(planned, result.stdout + result.stderr)
+        self.assertFalse([a for a in planned if "aws_iam_openid_connect_provider" in a], sorted(planned))
+        self.assertEqual(trust_sub(planned), ("StringEquals", EXISTING_PROVIDER, documented["immutable"]))
+
+    def test_no_provider_and_no_arn_fails_the_plan(self):
+        result, planned = plan("-var", "create_oidc_provider=false")
+        self.assertIsNone(planned)
+        self.assertIn("Set oidc_provider_arn", result.stdout + result.stderr)
+        result, planned = plan("-var", "create_oidc_provider=false", "-var", "oidc_provider_arn=arn:aws:iam::111111111111:role/x")
+        self.assertIsNone(planned)
+        self.assertIn("oidc_provider_arn must be null or", result.stdout + result.stderr)
 
 
 def add_cases(infra):
@@ -75,6 +141,7 @@ def add_cases(infra):
 
 if __name__ == "__main__":
     infra = sys.argv[1] if len(sys.argv) > 1 else "infra"
+    INFRA[0] = infra
     if not os.access(TOFU, os.X_OK):
         raise SystemExit("%s not found: run tools/bootstrap (it builds OpenTofu and the AWS provider)" % TOFU)
     add_cases(infra)

@@ -51,4 +51,9 @@ module "stack" {
   github_repo_id  = "900000001"
   deploy_ref      = "refs/tags/v*"
   ecr_reader_ref  = null # no role reads prod's repository
+
+  # An account that already has GitHub's OIDC provider passes
+  # -var create_oidc_provider=false -var oidc_provider_arn=ARN.
+  create_oidc_provider = var.create_oidc_provider
+  oidc_provider_arn    = var.oidc_provider_arn
 }

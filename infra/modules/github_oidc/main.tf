@@ -12,22 +12,23 @@
 # Policies name resource ARNs; the only "*" resources are the actions AWS
 # cannot scope: ecs:RegisterTaskDefinition, ecs:DescribeTaskDefinition (the
 # deploy reads the running revision as its template) and
-# ecr:GetAuthorizationToken.
+# ecr:GetAuthorizationToken, and ecs:ListTasks, which authorizes on the
+# cluster through the ecs:cluster condition key, never on a task ARN.
+# Resource types from AWS's Service Authorization Reference for ECS:
+# DescribeServices/UpdateService on the service, DescribeTasks on tasks.
 
 locals {
   issuer   = "token.actions.githubusercontent.com"
   audience = "sts.amazonaws.com"
 
-  provider_arn = var.create_provider ? one(aws_iam_openid_connect_provider.github[*].arn) : one(data.aws_iam_openid_connect_provider.github[*].arn)
+  provider_arn = var.create_oidc_provider ? one(aws_iam_openid_connect_provider.github[*].arn) : var.oidc_provider_arn
 
   subject_base = replace(replace(replace(replace(var.subject_format,
     "{org}", var.github_org), "{repo}", var.github_repo),
     "{owner_id}", coalesce(var.github_owner_id, "{owner_id}")),
   "{repo_id}", coalesce(var.github_repo_id, "{repo_id}"))
 
-  cluster_suffix_from = ":cluster/"
-  task_arns           = "${replace(var.ecs_cluster_arn, local.cluster_suffix_from, ":task/")}/*"
-  instance_arns       = "${replace(var.ecs_cluster_arn, local.cluster_suffix_from, ":container-instance/")}/*"
+  task_arns = "${replace(var.ecs_cluster_arn, ":cluster/", ":task/")}/*"
 
   ecr_pull_actions = [
     "ecr:BatchCheckLayerAvailability",
@@ -37,8 +38,10 @@ locals {
   ]
 }
 
+# One per account and issuer URL: an account that already trusts GitHub
+# passes create_oidc_provider = false and its provider's ARN.
 resource "aws_iam_openid_connect_provider" "github" {
-  count = var.create_provider ? 1 : 0
+  count = var.create_oidc_provider ? 1 : 0
 
   url             = "https://${local.issuer}"
   client_id_list  = [local.audience]
@@ -47,15 +50,16 @@ resource "aws_iam_openid_connect_provider" "github" {
   tags = var.tags
 }
 
-data "aws_iam_openid_connect_provider" "github" {
-  count = var.create_provider ? 0 : 1
-
-  url = "https://${local.issuer}"
-}
-
 # ------------------------------------------------------------ deploy role
 
 data "aws_iam_policy_document" "deploy_trust" {
+  lifecycle {
+    precondition {
+      condition     = var.create_oidc_provider ? var.oidc_provider_arn == null : var.oidc_provider_arn != null
+      error_message = "Set oidc_provider_arn (the account's existing GitHub OIDC provider) exactly when create_oidc_provider is false."
+    }
+  }
+
   statement {
     actions = ["sts:AssumeRoleWithWebIdentity"]
 
@@ -112,9 +116,22 @@ data "aws_iam_policy_document" "deploy" {
   }
 
   statement {
-    sid       = "AuditTheTasks"
-    actions   = ["ecs:DescribeTasks", "ecs:ListTasks"]
-    resources = [local.task_arns, local.instance_arns]
+    sid       = "DescribeTheTasks"
+    actions   = ["ecs:DescribeTasks"]
+    resources = [local.task_arns]
+  }
+
+  statement {
+    sid = "ListTheTasks"
+    # Authorizes on no task ARN: "*", narrowed to the one cluster.
+    actions   = ["ecs:ListTasks"]
+    resources = ["*"]
+
+    condition {
+      test     = "ArnEquals"
+      variable = "ecs:cluster"
+      values   = [var.ecs_cluster_arn]
+    }
   }
 
   dynamic "statement" {

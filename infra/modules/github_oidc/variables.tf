@@ -54,7 +54,7 @@ variable "subject_format" {
   description = <<-EOT
     Format of the token's sub claim for a ref, with the placeholders {org}, {repo},
     {owner_id}, {repo_id} and {ref}. Repositories created (or renamed or
-    transferred) after 2026-06-18 send repo:{org}-{owner_id}/{repo}-{repo_id}:ref:{ref},
+    transferred) on or after 2026-07-15 send repo:{org}@{owner_id}/{repo}@{repo_id}:ref:{ref},
     with GitHub's immutable ids; older ones send repo:{org}/{repo}:ref:{ref} unless
     they opted in. Set it to what the repository's tokens carry (a denied
     AssumeRoleWithWebIdentity's CloudTrail event shows the sub).
@@ -68,10 +68,21 @@ variable "subject_format" {
   }
 }
 
-variable "create_provider" {
-  description = "Create the account's GitHub OIDC provider (false when the account already has one)."
+variable "create_oidc_provider" {
+  description = "Create the account's GitHub OIDC provider. false in an account that already has one (IAM keeps one per issuer URL; creating another fails with EntityAlreadyExists), with oidc_provider_arn set."
   type        = bool
   default     = true
+}
+
+variable "oidc_provider_arn" {
+  description = "ARN of the account's existing GitHub OIDC provider (aws iam list-open-id-connect-providers), which the roles trust when create_oidc_provider is false; null when it is true."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.oidc_provider_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token\\.actions\\.githubusercontent\\.com$", var.oidc_provider_arn))
+    error_message = "oidc_provider_arn must be null or the ARN of the account's token.actions.githubusercontent.com provider (arn:aws:iam::<account id>:oidc-provider/token.actions.githubusercontent.com)."
+  }
 }
 
 variable "thumbprints" {

@@ -73,6 +73,8 @@ module "github_oidc" {
   github_owner_id           = var.github_owner_id
   github_repo_id            = var.github_repo_id
   subject_format            = var.github_subject_format
+  create_oidc_provider      = var.create_oidc_provider
+  oidc_provider_arn         = var.oidc_provider_arn
   deploy_ref                = var.deploy_ref
   ecr_reader_ref            = var.ecr_reader_ref
   ecr_repository_arn        = module.ecr.repository_arn

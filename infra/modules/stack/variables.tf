@@ -95,9 +95,26 @@ variable "github_repo_id" {
 }
 
 variable "github_subject_format" {
-  description = "Format of GitHub's OIDC sub claim with {org}, {repo}, {owner_id}, {repo_id} and {ref} (see modules/github_oidc). The default is what a repository created after 2026-06-18 sends."
+  description = "Format of GitHub's OIDC sub claim with {org}, {repo}, {owner_id}, {repo_id} and {ref} (see modules/github_oidc). The default is what a repository created or renamed on or after 2026-07-15 sends (GitHub's example: repo:octo-org@123/octo-repo@456:ref:refs/heads/main)."
   type        = string
-  default     = "repo:{org}-{owner_id}/{repo}-{repo_id}:ref:{ref}"
+  default     = "repo:{org}@{owner_id}/{repo}@{repo_id}:ref:{ref}"
+}
+
+variable "create_oidc_provider" {
+  description = "Create the account's GitHub OIDC provider; false in an account that already has one (a second fails with EntityAlreadyExists), with oidc_provider_arn set."
+  type        = bool
+  default     = true
+}
+
+variable "oidc_provider_arn" {
+  description = "ARN of the account's existing GitHub OIDC provider (aws iam list-open-id-connect-providers), trusted when create_oidc_provider is false; null otherwise."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.oidc_provider_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token\\.actions\\.githubusercontent\\.com$", var.oidc_provider_arn))
+    error_message = "oidc_provider_arn must be null or arn:aws:iam::<account id>:oidc-provider/token.actions.githubusercontent.com."
+  }
 }
 
 variable "deploy_ref" {

@@ -13,8 +13,9 @@ AdministratorAccess, as the human who applies Terraform), whose key is
 written to STATE_DIR/admin.credentials. IAM authorization is on from the
 first request (INITIAL_NO_AUTH_ACTION_COUNT=0): every call's action is
 checked against the caller's policies, so a role that lacks a permission
-fails as it would in AWS (resource scopes and signatures are not checked:
-see patch_policy_conditions and patch_signature_check).
+fails as it would in AWS. Resource scopes are checked for the ECS actions
+the roles use (iam_resources.py), not elsewhere; signatures are not checked
+(see patch_policy_conditions and patch_signature_check).
 
 sts:AssumeRoleWithWebIdentity is AWS's, not moto's: the token must be an
 RS256 JWT signed by a key of the issuer's JWKS (--oidc-jwks-url), issued by
@@ -38,6 +39,8 @@ import re
 import sys
 import time
 import urllib.request
+
+import iam_resources
 
 ADMIN_USER = "rehearsal-admin"
 
@@ -86,6 +89,9 @@ def condition_matches(operator, expected, actual):
         return hit if operator == "StringLike" else not hit
     if operator == "Bool":
         return actual is not None and actual.lower() in [e.lower() for e in expected]
+    if operator in ("ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike"):
+        hit = actual is not None and any(iam_resources.arn_like(e, actual) for e in expected)
+        return hit if operator in ("ArnEquals", "ArnLike") else not hit
     return False
 
 
@@ -470,6 +476,7 @@ def main(argv):
     os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"  # AdministratorAccess & co.
     os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = "0"
     patch_policy_conditions()
+    iam_resources.patch_ecs_authorization(conditions_match, REQUEST_CONTEXT)
     patch_signature_check()
     patch_assume_role_with_web_identity(args.account_id, args.oidc_jwks_url)
     patch_network_load_balancer_arns()

@@ -1,7 +1,7 @@
 """The pure parts of the emulated accounts, on small made-up inputs: IAM
 condition operators, trust-policy evaluation of OIDC claims, JWT
-verification against the issuer's JWKS, the second plan's allow-list, and
-the gateway's route patterns.
+verification against the issuer's JWKS, ECS calls authorized on their
+resources, the second plan's allow-list, and the gateway's route patterns.
 
 Usage: logic_test.py   (run by //tools/rehearsal:aws_logic_test)
 """
@@ -17,12 +17,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import emulated_account as account  # noqa: E402
 import gateway  # noqa: E402
+import iam_resources  # noqa: E402
 import oidc_issuer as issuer  # noqa: E402
 import terraform_account as terraform  # noqa: E402
 
 HOST = "token.actions.githubusercontent.com"
 PROVIDER = "arn:aws:iam::111111111111:oidc-provider/" + HOST
-SUB = "repo:example-org-900000000/civet-api-900000001:ref:refs/heads/dev"
+SUB = "repo:example-org@900000000/civet-api@900000001:ref:refs/heads/dev"
 
 
 def trust(sub_test="StringEquals", sub=SUB, provider=PROVIDER):
@@ -77,7 +78,7 @@ class Trust(unittest.TestCase):
         self.assertFalse(account.trust_admits(trust(), [PROVIDER], claims(iss="https://issuer.example")))
 
     def test_tag_patterns_need_string_like(self):
-        tags = "repo:example-org-900000000/civet-api-900000001:ref:refs/tags/v*"
+        tags = "repo:example-org@900000000/civet-api@900000001:ref:refs/tags/v*"
         tag = claims(sub=tags.replace("v*", "v1.0.0"))
         self.assertTrue(account.trust_admits(trust("StringLike", tags), [PROVIDER], tag))
         self.assertFalse(account.trust_admits(trust("StringEquals", tags), [PROVIDER], tag))
@@ -113,6 +114,24 @@ class Tokens(unittest.TestCase):
         self.assertEqual(issuer.subject(dict(self.job, legacy_sub=True)),
                          "repo:example-org/civet-api:ref:refs/heads/dev")
 
+    def test_the_issuer_mints_githubs_documented_subjects(self):
+        """With the values of GitHub's documented example, the issuer's sub
+        is the example itself, as GitHub publishes it (changelog 2026-04-23,
+        corrected 2026-06-10; aws-actions/configure-aws-credentials#1889)."""
+        octo = dict(self.job, repository="octo-org/octo-repo", repository_owner_id="123",
+                    repository_id="456", ref="refs/heads/main")
+        self.assertEqual(issuer.subject(octo), "repo:octo-org@123/octo-repo@456:ref:refs/heads/main")
+        self.assertEqual(issuer.subject(dict(octo, legacy_sub=True)), "repo:octo-org/octo-repo:ref:refs/heads/main")
+        documented = issuer.documented_subjects()
+        self.assertEqual(issuer.subject(octo), documented["immutable"])
+        self.assertEqual(issuer.subject(dict(octo, legacy_sub=True)), documented["legacy"])
+
+    def test_values_are_put_in_place_once(self):
+        """A value of the job that looks like one of the example's is not replaced again."""
+        job = dict(self.job, repository="octo-repo/123", repository_owner_id="456",
+                   repository_id="9", ref="refs/tags/octo-org")
+        self.assertEqual(issuer.subject(job), "repo:octo-repo@456/123@9:ref:refs/tags/octo-org")
+
     def test_a_tampered_token_is_refused(self):
         head, body, signature = self.token().split(".")
         other = self.token(sub=SUB.replace("dev", "main")).split(".")[1]
@@ -128,6 +147,81 @@ class Tokens(unittest.TestCase):
             account.verify_jwt(self.token(exp=int(time.time()) - 1), self.jwks)
         with self.assertRaises(account.WebIdentityRefused):
             account.verify_jwt("not-a-jwt", self.jwks)
+
+
+ACCOUNT, REGION = "111111111111", "eu-west-1"
+CLUSTER = "arn:aws:ecs:%s:%s:cluster/civet-api-dev" % (REGION, ACCOUNT)
+SERVICE = "arn:aws:ecs:%s:%s:service/civet-api-dev/api" % (REGION, ACCOUNT)
+TASKS = "arn:aws:ecs:%s:%s:task/civet-api-dev/*" % (REGION, ACCOUNT)
+
+
+def allow(actions, resources, condition=None):
+    statement = {"Effect": "Allow", "Action": actions, "Resource": resources}
+    if condition:
+        statement["Condition"] = condition
+    return statement
+
+
+# The audit statement modules/github_oidc wrote until issue 27: ListTasks
+# scoped to task and container-instance ARNs, which AWS refuses.
+AUDIT_SCOPED_TO_TASKS = allow(["ecs:DescribeTasks", "ecs:ListTasks"],
+                              [TASKS, "arn:aws:ecs:%s:%s:container-instance/civet-api-dev/*" % (REGION, ACCOUNT)])
+LIST_BY_CLUSTER = allow(["ecs:ListTasks"], "*", {"ArnEquals": {"ecs:cluster": CLUSTER}})
+
+
+class EcsResources(unittest.TestCase):
+    """ECS calls are authorized on the resources AWS names (iam_resources.ECS_ACTIONS)."""
+
+    def refused(self, statements, action, body):
+        """None when allowed, else the resource refused."""
+        return iam_resources.check_ecs_call([{"Statement": statements}], action, body, ACCOUNT, REGION,
+                                            dict(account.REQUEST_CONTEXT), account.conditions_match)
+
+    def test_list_tasks_is_refused_when_scoped_to_task_arns(self):
+        self.assertEqual(self.refused([AUDIT_SCOPED_TO_TASKS], "ecs:ListTasks",
+                                      {"cluster": "civet-api-dev", "serviceName": "api"}), "*")
+
+    def test_list_tasks_is_allowed_on_star_for_its_cluster_only(self):
+        self.assertIsNone(self.refused([LIST_BY_CLUSTER], "ecs:ListTasks", {"cluster": "civet-api-dev"}))
+        self.assertIsNone(self.refused([LIST_BY_CLUSTER], "ecs:ListTasks", {"cluster": CLUSTER}))
+        self.assertEqual(self.refused([LIST_BY_CLUSTER], "ecs:ListTasks", {"cluster": "other"}), "*")
+        self.assertEqual(self.refused([LIST_BY_CLUSTER], "ecs:ListTasks", {}), "*")  # the default cluster
+
+    def test_describe_tasks_needs_every_task_of_the_cluster(self):
+        ours = "arn:aws:ecs:%s:%s:task/civet-api-dev/abc" % (REGION, ACCOUNT)
+        statement = allow(["ecs:DescribeTasks"], TASKS)
+        self.assertIsNone(self.refused([statement], "ecs:DescribeTasks", {"cluster": "civet-api-dev", "tasks": [ours, "def"]}))
+        self.assertEqual(self.refused([statement], "ecs:DescribeTasks", {"cluster": "other", "tasks": ["t1"]}),
+                         "arn:aws:ecs:%s:%s:task/other/t1" % (REGION, ACCOUNT))
+
+    def test_services_are_authorized_on_the_service_arn(self):
+        statement = allow(["ecs:DescribeServices", "ecs:UpdateService"], SERVICE)
+        body = {"cluster": CLUSTER, "service": "api"}
+        self.assertIsNone(self.refused([statement], "ecs:UpdateService", body))
+        self.assertIsNone(self.refused([statement], "ecs:DescribeServices", {"cluster": CLUSTER, "services": ["api"]}))
+        self.assertEqual(self.refused([statement], "ecs:UpdateService", dict(body, service="other")),
+                         SERVICE.replace("/api", "/other"))
+        self.assertEqual(self.refused([allow(["ecs:UpdateService"], CLUSTER)], "ecs:UpdateService", body), SERVICE)
+
+    def test_actions_without_resource_types_need_star(self):
+        family = "arn:aws:ecs:%s:%s:task-definition/api:*" % (REGION, ACCOUNT)
+        self.assertEqual(self.refused([allow(["ecs:RegisterTaskDefinition"], family)],
+                                      "ecs:RegisterTaskDefinition", {"family": "api"}), "*")
+        self.assertIsNone(self.refused([allow(["ecs:RegisterTaskDefinition"], "*")],
+                                       "ecs:RegisterTaskDefinition", {"family": "api"}))
+
+    def test_wildcards_explicit_deny_and_other_actions(self):
+        self.assertIsNone(self.refused([allow("*", "*")], "ecs:UpdateService", {"service": "api"}))
+        deny = dict(allow("ecs:*", "*"), Effect="Deny")
+        self.assertEqual(self.refused([allow("*", "*"), deny], "ecs:ListTasks", {}), "*")
+        self.assertIsNone(self.refused([], "ecs:CreateCluster", {}))  # not ours: moto's check decides
+
+    def test_arn_conditions(self):
+        self.assertTrue(account.condition_matches("ArnEquals", CLUSTER, CLUSTER))
+        self.assertTrue(account.condition_matches("ArnLike", "arn:aws:ecs:*:*:cluster/civet-*", CLUSTER))
+        self.assertFalse(account.condition_matches("ArnEquals", CLUSTER, CLUSTER + "-x"))
+        self.assertFalse(account.condition_matches("ArnLike", "arn:aws:ecs:*", CLUSTER))  # six parts each
+        self.assertTrue(account.condition_matches("ArnNotEquals", CLUSTER, None))
 
 
 class SecondPlan(unittest.TestCase):

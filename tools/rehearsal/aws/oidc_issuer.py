@@ -16,9 +16,12 @@ asked for: sts.amazonaws.com), `sub` for the branch or tag, `ref`, `sha`,
       Registers one job's claims and prints the ACTIONS_ID_TOKEN_REQUEST_URL
       and ACTIONS_ID_TOKEN_REQUEST_TOKEN lines a job environment gets.
 
-`sub` follows GitHub's default for a repository created today, with the
-immutable owner and repository ids (repo:OWNER-<id>/REPO-<id>:ref:REF);
---legacy-sub gives the form older repositories send (repo:OWNER/REPO:ref:REF).
+`sub` is one of GitHub's documented examples (github_oidc_subjects.json,
+quoted from GitHub with its sources) with the job's owner, repository, ids
+and ref put in the example's places: by default the immutable form of a
+repository created today (repo:OWNER@<id>/REPO@<id>:ref:REF), with
+--legacy-sub the form older repositories send (repo:OWNER/REPO:ref:REF).
+It never comes from the Terraform it checks.
 """
 
 import argparse
@@ -26,6 +29,7 @@ import base64
 import http.server
 import json
 import os
+import re
 import secrets
 import sys
 import time
@@ -33,6 +37,7 @@ import urllib.parse
 
 ISSUER = "https://token.actions.githubusercontent.com"
 TOKEN_LIFETIME_S = 300
+SUBJECTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "github_oidc_subjects.json")
 
 
 def _b64url(data):
@@ -79,12 +84,27 @@ def sign(key, kid, claims):
     return "%s.%s.%s" % (head, body, _b64url(signature))
 
 
-def subject(job):
+def documented_subjects(path=SUBJECTS):
+    """GitHub's documented sub examples: {"values": {...}, "legacy", "immutable"}."""
+    with open(path) as source:
+        return json.load(source)
+
+
+def fill(example, values, mine):
+    """`example` with each of the example's `values` replaced by the same
+    field of `mine`, in one pass (a value of mine is never replaced again)."""
+    literals = sorted((v for v in values.values() if v in example), key=len, reverse=True)
+    by_literal = {values[field]: mine[field] for field in values}
+    return re.sub("|".join(re.escape(v) for v in literals), lambda m: by_literal[m.group(0)], example)
+
+
+def subject(job, subjects=None):
+    """The sub GitHub sends for the job, in the documented shape."""
+    subjects = subjects or documented_subjects()
     owner, repo = job["repository"].split("/", 1)
-    if job.get("legacy_sub"):
-        return "repo:%s/%s:ref:%s" % (owner, repo, job["ref"])
-    return "repo:%s-%s/%s-%s:ref:%s" % (owner, job["repository_owner_id"], repo,
-                                         job["repository_id"], job["ref"])
+    mine = {"owner": owner, "repo": repo, "ref": job["ref"],
+            "owner_id": job["repository_owner_id"], "repo_id": job["repository_id"]}
+    return fill(subjects["legacy" if job.get("legacy_sub") else "immutable"], subjects["values"], mine)
 
 
 def claims_for(job, audience, now):
@@ -201,7 +221,7 @@ def main(argv):
     job.add_argument("--workflow", default=".github/workflows/deploy-dev.yml")
     job.add_argument("--job-workflow", default="", help="the reusable workflow, if any")
     job.add_argument("--legacy-sub", action="store_true",
-                     help="sub without ids, as repositories created before 2026-06-18 send")
+                     help="sub without ids, as repositories created before 2026-07-15 send")
     job.set_defaults(run=cmd_job)
     args = parser.parse_args(argv)
     args.run(args)
