@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # assume-role, ecr-login and current-taskdef with stub curl (the runner's
 # token service), aws and skopeo: the right calls in the right order, the
-# profile written, secrets masked, and clear failures.
+# profile written, secrets masked, and clear failures. install-release-tools
+# in a job without Go (stub dpkg and apt-get): it fails before installing.
 
 # The stubs' bodies are shell code for the stubs, not for this script:
 # shellcheck disable=SC2016
@@ -78,4 +79,19 @@ expect 0 "current-taskdef" "${CI}/current-taskdef.sh" --cluster c --service s --
 check "task definition written" grep -q '"family": "api"' "${T}/td.json"
 check "the family's latest revision is described, not the running one" \
   grep -q "describe-task-definition --task-definition api --query" "${LOG}"
+
+# A job with no actions/setup-go (release.yml's promote job did this): no
+# `go` on PATH and no cosign in the cache. It must stop at once and say
+# what to add, before apt-get runs.
+: >"${LOG}"
+stub dpkg-query 'echo "dpkg-query $*" >>"$LOG"; exit 1' # nothing installed
+stub apt-get 'echo "apt-get $*" >>"$LOG"'
+no_go="${STUBS}"
+IFS=: read -ra dirs <<<"${PATH}"
+for dir in "${dirs[@]}"; do [[ ${dir} == "${STUBS}" || -x ${dir}/go ]] || no_go+=":${dir}"; done
+PATH="${no_go}" XDG_CACHE_HOME="${T}/cache" expect 1 "install-release-tools without Go" \
+  "${CI}/install-release-tools.sh"
+expect_output "'go' is not on PATH" "the failure says Go is missing"
+expect_output "actions/setup-go" "the failure names the step to add"
+if grep -q "^apt-get" "${LOG}"; then fail "apt-get ran before the Go check"; else pass "nothing installed first"; fi
 finish
