@@ -44,7 +44,7 @@ stub skopeo 'echo "skopeo $* $(cat)" >>"$LOG"'
 export PATH="${STUBS}:${PATH}"
 
 role=arn:aws:iam::111111111111:role/civet-api-dev-github-deploy
-export RUNNER_TEMP="${T}/runner" GITHUB_ENV="${T}/github_env" GITHUB_ACTIONS=true
+export RUNNER_TEMP="${T}/runner" GITHUB_ENV="${T}/github_env" GITHUB_ACTIONS=true DOCKER_CONFIG="${T}/docker"
 unset AWS_SHARED_CREDENTIALS_FILE AWS_CONFIG_FILE
 export ACTIONS_ID_TOKEN_REQUEST_URL="https://token.invalid/?x=1" ACTIONS_ID_TOKEN_REQUEST_TOKEN=bearer
 
@@ -72,6 +72,12 @@ check "get-login-password with the profile and the repo's region" \
   grep -qx "aws ecr get-login-password --profile dev --region eu-west-1" "${LOG}"
 check "skopeo login to the registry host with the password on stdin" \
   grep -qx "skopeo login --username AWS --password-stdin 111111111111.dkr.ecr.eu-west-1.amazonaws.com the-password" "${LOG}"
+check "the same login into docker's config, which cosign reads (DOCKER_CONFIG)" \
+  grep -qx "skopeo login --authfile ${DOCKER_CONFIG}/config.json --username AWS --password-stdin 111111111111.dkr.ecr.eu-west-1.amazonaws.com the-password" "${LOG}"
+: >"${LOG}"
+DOCKER_CONFIG="" HOME="${T}/home" expect 0 "ecr-login without DOCKER_CONFIG" "${CI}/ecr-login.sh" --repo "${repo}" --profile dev
+check "docker's config is then ~/.docker/config.json" \
+  grep -qx "skopeo login --authfile ${T}/home/.docker/config.json --username AWS --password-stdin 111111111111.dkr.ecr.eu-west-1.amazonaws.com the-password" "${LOG}"
 expect 2 "ecr-login: not an ECR repository" "${CI}/ecr-login.sh" --repo registry.example/api --profile dev
 
 : >"${LOG}"
