@@ -25,6 +25,9 @@ they are not exploitable; neither knows this repository's rules, which are
   - every `container:` image is pinned by digest to a dated tag
     (`debian:bookworm-YYYYMMDD@sha256:<64 hex>`): the toolchain inside it
     goes into the recorded digest, so a floating tag is a floating digest.
+  - a step that needs a tool (Go, cosign, skopeo, aws) comes after the step
+    of the same job that provides it (each job is a fresh container: a warm
+    host, as under act, hides a missing one).
 Each rule is a function over parsed documents, tested on the real workflows
 and on a broken example, so a rule that silently passes everything fails.
 
@@ -426,11 +429,50 @@ def rule_containers_pinned(wfs):
             for wf in wfs for job, image in container_images(wf) if not IMAGE_PIN.match(image)]
 
 
+# What a step needs on its job's machine, and the steps that provide it. Each
+# job runs in a fresh `container: debian:bookworm`, so the provider must be an
+# earlier step of the same job; act's host mode, with this machine's Go and
+# caches, passes either way. A provider is ("uses", prefix) or ("run", regex).
+GO = ("Go", [("uses", "actions/setup-go@")])
+RELEASE_TOOLS = ("the release tools (cosign, skopeo, aws, jq)",
+                 [("run", re.compile(r"tools/ci/install-release-tools\.sh|tools/bootstrap\b"))])
+TOOL_NEEDS = [
+    # They build cosign (and tofu, act) with `go install`.
+    (re.compile(r"tools/ci/install-release-tools\.sh|tools/bootstrap\b|tools/dev\b|\.ci/run\b"), GO),
+    (re.compile(r"tools/ci/(assume-role|ecr-login|guard-digest|current-taskdef|sign-validated|audit)\.sh|"
+                r"tools/release/(push|promote|sign|verify|deploy)\.sh"), RELEASE_TOOLS),
+]
+
+
+def provides(step, provider):
+    kind, pattern = provider
+    if kind == "uses":
+        return str(step.get("uses", "")).startswith(pattern)
+    return bool(pattern.search(step.get("run", "")))
+
+
+def rule_tools_before_use(wfs):
+    problems = []
+    for wf in wfs:
+        for name, job in jobs(wf["doc"]):
+            done = []
+            for step in steps(job):
+                run = step.get("run", "")
+                for needs, (what, providers) in TOOL_NEEDS:
+                    if run and needs.search(run) and not any(
+                            provides(earlier, p) for earlier in done for p in providers):
+                        problems.append("%s: job %s runs `%s` with no earlier step providing %s" % (
+                            wf["name"], name, needs.search(run).group(0), what))
+                done.append(step)
+    return problems
+
+
 RULES = [
     rule_cache_saves_trusted, rule_caches_restored_and_checked, rule_deploy_dev_gate,
     rule_no_environment, rule_uses_pinned, rule_permissions, rule_no_build_in_release,
     rule_concurrency, rule_one_reusable, rule_triggers, rule_secrets,
     rule_checkout_no_credentials, rule_release_guards_first, rule_containers_pinned,
+    rule_tools_before_use,
 ]
 
 
@@ -499,6 +541,8 @@ class RealWorkflows(unittest.TestCase):
         # And there is something to check: every job that runs steps runs in one.
         images = [i for wf in self.wfs for _, i in container_images(wf)]
         self.assertEqual(len(images), 6, images)
+    def test_tools_installed_before_use(self):
+        self.check(rule_tools_before_use)
 
     def test_deploy_dev_checks_digest_before_push(self):
         wf = next(w for w in self.wfs if w["name"] == "deploy-dev.yml")
@@ -552,6 +596,8 @@ jobs:
     permissions: {}
     steps:
       - run: tools/ci/assume-role.sh --role-arn x
+      - run: tools/ci/install-release-tools.sh
+      - run: tools/release/verify.sh --image x
       - run: tools/dev test
 """
 
@@ -673,6 +719,14 @@ class RulesCatchBreakage(unittest.TestCase):
     def test_container_by_tag_or_undated_digest(self):
         self.found(rule_containers_pinned, "runs `debian:bookworm`, not pinned")
         self.found(rule_containers_pinned, "runs `registry:2@sha256:")
+    def test_tools_before_use(self):
+        self.found(rule_tools_before_use,
+                   "job d runs `tools/ci/install-release-tools.sh` with no earlier step providing Go")
+        self.found(rule_tools_before_use,
+                   "job d runs `tools/ci/assume-role.sh` with no earlier step providing the release tools")
+        # Installed by then: the later verify.sh is not reported.
+        problems = rule_tools_before_use(self.wfs)
+        self.assertFalse(any("verify.sh" in p for p in problems), problems)
 
 
 def run_with_junit():

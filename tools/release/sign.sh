@@ -38,8 +38,10 @@ adds a signature; verification accepts any valid one.
                       client uses (else the AWS SDK's defaults)
   -h, --help          this text
 
-Registry credentials come from skopeo's auth file (REGISTRY_AUTH_FILE, which
-cosign reads too) or docker's config. Prints the size of what is attached.
+Registry credentials: skopeo reads its auth file, cosign docker's config
+(${DOCKER_CONFIG:-~/.docker}/config.json; REGISTRY_AUTH_FILE only when no
+docker config exists); tools/ci/ecr-login.sh writes both. Prints the size of
+what is attached.
 Exit: 0 signed and attested, 1 failure, 2 bad usage.
 EOF_USAGE
 }

@@ -13,12 +13,24 @@ For each CONNECT the proxy answers with a certificate for that host signed
 by its CA (made on first use with openssl), then reads the HTTP requests
 inside and forwards them, host name kept, over plain HTTP on loopback:
   - <account>.dkr.ecr.* -> that account's Distribution registry, with
-    X-Forwarded-Proto: https so the upload URLs it hands out stay https;
+    X-Forwarded-Proto: https so the upload URLs it hands out stay https,
+    but only with the credentials ECR wants: `Authorization: Basic` with a
+    token that account's ECR issued (GetAuthorizationToken, seen on its way
+    back through here) and that has not expired. Anything else gets ECR's
+    401 with its `WWW-Authenticate: Basic` challenge, so a tool that does
+    not find the login (cosign reads docker's config, not skopeo's file)
+    fails here as it would on ECR. Stricter than ECR in one way: a token
+    works on the registry of the account that issued it only (ECR takes any
+    principal the repository policy allows; the workflows log in per account);
   - sts.*: AssumeRoleWithWebIdentity is unsigned, so the role ARN in the
-    body names the account; the access key of each answer is remembered;
+    body names the account (also for an AssumeRole signed with a key STS
+    did not issue, such as an administrator's); the access key of each
+    answer is remembered;
   - every other AWS host -> the account whose STS issued the request's
     access key (SigV4 Authorization: Credential=<key>/...).
 Anything else is refused: a step that reaches for an unknown host fails.
+The Distribution registries themselves take no credentials: the
+rehearsal's own loopback access to them stays unauthenticated.
 Two options of tools/dev pipeline --cold-runner, where a job is a runner
 with full internet and nothing installed:
   - --provider-registry HOST=DIR answers HOST (the registry tofu assumes for
@@ -32,6 +44,8 @@ streaming (bodies are read whole; images here are a few MB).
 """
 
 import argparse
+import base64
+import binascii
 import http.client
 import http.server
 import json
@@ -43,6 +57,7 @@ import ssl
 import subprocess
 import sys
 import threading
+import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -55,6 +70,7 @@ AWS_HOST = re.compile(r"^[a-z0-9.-]+\.amazonaws\.com$")
 ROLE_ACCOUNT = re.compile(r"arn(?:%3A|:)aws(?:%3A|:)iam(?:%3A|:)(?:%3A|:)([0-9]{12})(?:%3A|:)role")
 ACCESS_KEY = re.compile(rb"<AccessKeyId>([A-Z0-9]+)</AccessKeyId>")
 CREDENTIAL = re.compile(r"Credential=([A-Z0-9]+)/")
+ECR_TOKEN_TARGET = "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken"
 
 
 class Certificates:
@@ -118,7 +134,7 @@ class Routes:
         if found:
             with self.lock:
                 account = self.keys.get(found.group(1))
-        elif host.startswith("sts."):
+        if account is None and host.startswith("sts."):
             role = ROLE_ACCOUNT.search(urllib.parse.unquote_plus(body.decode("latin-1")))
             account = role.group(1) if role else None
         if account not in self.accounts:
@@ -126,10 +142,63 @@ class Routes:
         return (account, self.accounts[account]["endpoint"], False)
 
 
+class RegistryTokens:
+    """The registry logins each account's ECR issued, until they expire.
+
+    learn() reads a GetAuthorizationToken answer (authorizationData[]:
+    authorizationToken, base64 "AWS:<password>"; expiresAt, epoch seconds);
+    refusal() says why a request's Authorization header is not one of them,
+    or None when it is. `clock` is time.time, or a test's."""
+
+    def __init__(self, clock=time.time):
+        self.clock = clock
+        self.issued = {}  # "AWS:<password>" -> (account id, expires at)
+        self.lock = threading.Lock()
+
+    def learn(self, account, body):
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return
+        with self.lock:
+            for item in data.get("authorizationData") or []:
+                try:
+                    pair = base64.b64decode(item["authorizationToken"], validate=True).decode()
+                    self.issued[pair] = (account, float(item["expiresAt"]))
+                except (KeyError, TypeError, ValueError, binascii.Error):
+                    continue
+
+    def refusal(self, account, authorization):
+        scheme, _, value = (authorization or "").strip().partition(" ")
+        if scheme.lower() != "basic" or not value.strip():
+            return "no Basic credentials (log in with the token GetAuthorizationToken gave)"
+        try:
+            pair = base64.b64decode(value.strip(), validate=True).decode()
+        except (binascii.Error, ValueError):
+            return "Basic credentials that are not base64 user:password"
+        with self.lock:
+            issued = self.issued.get(pair)
+        if issued is None:
+            return "a password no emulated ECR issued"
+        if issued[0] != account:
+            return "a token account %s issued, not %s" % (issued[0], account)
+        if self.clock() >= issued[1]:
+            return "an expired token"
+        return None
+
+
+def ecr_challenge(host):
+    """ECR's answer to a registry request without valid credentials."""
+    return 401, [("Docker-Distribution-Api-Version", "registry/2.0"),
+                 ("WWW-Authenticate", 'Basic realm="https://%s/",service="ecr.amazonaws.com"' % host),
+                 ("Content-Type", "text/plain; charset=utf-8")], b"Not Authorized\n"
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     certificates = None
     routes = None
+    tokens = None
     tunnel_host = None
     registry_host = None  # --provider-registry HOST=DIR
     registry_dir = None
@@ -227,6 +296,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_error(502, "no emulated account for this request (host %s)" % self.tunnel_host)
             return
         account, address, registry = route
+        if registry:
+            refused = self.tokens.refusal(account, self.headers.get("Authorization"))
+            if refused:
+                self.log_message("401 %s %s: %s", self.command, self.path, refused)
+                self.answer(*ecr_challenge(self.tunnel_host))
+                return
         # A list, not a dict: skopeo sends one Accept line per media type,
         # and Distribution answers 404 for an OCI manifest not accepted.
         headers = [(k, v) for k, v in self.headers.items()
@@ -250,10 +325,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
             upstream.close()
         if self.tunnel_host.startswith("sts.") and answer.status == 200:
             self.routes.learn(account, data)
-        self.send_response(answer.status, answer.reason)
-        for key, value in answer.getheaders():
-            if key.lower() not in HOP_BY_HOP and key.lower() != "content-length":
-                self.send_header(key, value)
+        if (self.tunnel_host.startswith("api.ecr.") and answer.status == 200
+                and self.headers.get("X-Amz-Target") == ECR_TOKEN_TARGET):
+            self.tokens.learn(account, data)
+        self.answer(answer.status, [(k, v) for k, v in answer.getheaders()
+                                    if k.lower() not in HOP_BY_HOP and k.lower() != "content-length"],
+                    data, answer.reason)
+
+    def answer(self, status, headers, data, reason=None):
+        self.send_response(status, reason)
+        for key, value in headers:
+            self.send_header(key, value)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         if self.command != "HEAD":
@@ -293,6 +375,7 @@ def main(argv):
     os.makedirs(args.state_dir, exist_ok=True)
     Handler.certificates = Certificates(args.state_dir)
     Handler.routes = Routes(accounts)
+    Handler.tokens = RegistryTokens()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     with open(os.path.join(args.state_dir, "accounts.json"), "w") as out:

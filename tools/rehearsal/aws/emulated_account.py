@@ -33,9 +33,11 @@ Usage: emulated_account.py --account-id ID --port PORT --state-dir DIR
 
 import argparse
 import base64
+import datetime
 import json
 import os
 import re
+import secrets
 import sys
 import time
 import urllib.request
@@ -43,6 +45,7 @@ import urllib.request
 import iam_resources
 
 ADMIN_USER = "rehearsal-admin"
+ECR_TOKEN_LIFETIME = datetime.timedelta(hours=12)  # GetAuthorizationToken's, in ECR
 
 
 def parse_args(argv):
@@ -451,6 +454,28 @@ def patch_kms_sign_digest():
     responses.KmsResponse.verify = verify(responses.KmsResponse.verify)
 
 
+def patch_ecr_authorization_token():
+    """Gap: GetAuthorizationToken answers every caller the same password
+    ("<registry id>-auth-token"), expired since 2015. ECR issues a password
+    per call, valid 12 hours (authorizationToken is base64 "AWS:<password>").
+    aws_proxy.py lets a request to a registry through only with a token the
+    account issued and still valid, so these must be unguessable and dated."""
+    from moto.ecr import responses
+
+    original = responses.ECRResponse.get_authorization_token
+
+    def get_authorization_token(self):
+        result = original(self)
+        expires = datetime.datetime.now(datetime.timezone.utc) + ECR_TOKEN_LIFETIME
+        for item in result.result["authorizationData"]:
+            password = secrets.token_urlsafe(48)
+            item["authorizationToken"] = base64.b64encode(("AWS:" + password).encode()).decode()
+            item["expiresAt"] = expires
+        return result
+
+    responses.ECRResponse.get_authorization_token = get_authorization_token
+
+
 # ------------------------------------------------------------ the account
 
 def create_admin(account_id, state_dir, region):
@@ -483,6 +508,7 @@ def main(argv):
     patch_api_gateway_integrations()
     patch_ecs_service_settings()
     patch_kms_sign_digest()
+    patch_ecr_authorization_token()
     create_admin(args.account_id, args.state_dir, args.region)
     if args.registry:
         from ecs_standin import EcsStandIn

@@ -100,6 +100,41 @@ start_api() {
   API_URL="http://127.0.0.1:${port}"
 }
 
+# oci_layout DIR TEXT: a one-layer OCI image layout whose layer holds TEXT;
+# prints its manifest digest.
+oci_layout() {
+  python3 - "$1" "$2" <<'EOF_PY'
+import gzip, hashlib, io, json, os, sys, tarfile
+out, text = sys.argv[1], sys.argv[2].encode()
+os.makedirs(os.path.join(out, "blobs", "sha256"))
+def blob(data):
+    h = hashlib.sha256(data).hexdigest()
+    open(os.path.join(out, "blobs", "sha256", h), "wb").write(data)
+    return "sha256:" + h, len(data)
+tar = io.BytesIO()
+with tarfile.open(fileobj=tar, mode="w", format=tarfile.USTAR_FORMAT) as t:
+    info = tarfile.TarInfo("release.txt")
+    info.size, info.mtime = len(text), 0
+    t.addfile(info, io.BytesIO(text))
+raw = tar.getvalue()
+layer, layer_size = blob(gzip.compress(raw, mtime=0))
+config, config_size = blob(json.dumps({
+    "architecture": "amd64", "os": "linux", "config": {},
+    "rootfs": {"type": "layers", "diff_ids": ["sha256:" + hashlib.sha256(raw).hexdigest()]},
+}).encode())
+manifest, manifest_size = blob(json.dumps({
+    "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+    "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": config, "size": config_size},
+    "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": layer, "size": layer_size}],
+}).encode())
+json.dump({"imageLayoutVersion": "1.0.0"}, open(os.path.join(out, "oci-layout"), "w"))
+json.dump({"schemaVersion": 2, "manifests": [{
+    "mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": manifest, "size": manifest_size}]},
+    open(os.path.join(out, "index.json"), "w"))
+print(manifest)
+EOF_PY
+}
+
 # ---------------------------------------------------------------- asserts
 
 CASES=0
