@@ -2,6 +2,15 @@
 # account administers it (named actions, no wildcard), and only the services
 # the caller names may use it, for this account only. The other modules call
 # this one for their logs, repositories, buckets and tables.
+#
+# The administrative actions are every call the AWS provider makes on an
+# existing key and its alias over their life cycle (aws_kms_key: DescribeKey,
+# GetKeyPolicy, GetKeyRotationStatus, ListResourceTags, EnableKeyRotation,
+# PutKeyPolicy, TagResource, UntagResource, UpdateKeyDescription, Enable/
+# DisableKey, ScheduleKeyDeletion; aws_kms_alias: CreateAlias, UpdateAlias,
+# DeleteAlias; CreateKey and ListAliases are IAM's alone), plus the grants
+# the services create. A key policy that omits one locks Terraform out of
+# that step: AWS checks the key policy first and IAM only where it delegates.
 
 data "aws_caller_identity" "current" {}
 
@@ -32,7 +41,9 @@ data "aws_iam_policy_document" "this" {
     sid = "AccountAdministersAndGrants"
     actions = concat(local.use_actions, [
       "kms:CancelKeyDeletion",
+      "kms:CreateAlias",
       "kms:CreateGrant",
+      "kms:DeleteAlias",
       "kms:DisableKey",
       "kms:DisableKeyRotation",
       "kms:EnableKey",
@@ -47,6 +58,7 @@ data "aws_iam_policy_document" "this" {
       "kms:ScheduleKeyDeletion",
       "kms:TagResource",
       "kms:UntagResource",
+      "kms:UpdateAlias",
       "kms:UpdateKeyDescription",
     ])
     # In a key policy "*" is the key itself.

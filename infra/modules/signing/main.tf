@@ -7,6 +7,11 @@
 # read its public key (IAM decides who, as for any key); only the roles in
 # signer_role_arns may sign. The account root is deliberately not granted
 # kms:Sign, so no IAM policy in the account can hand signing to anyone else.
+# The administrative actions are the calls the AWS provider makes on the key
+# and its alias over their life cycle (reading a key includes
+# GetKeyRotationStatus, even for an asymmetric key; the alias needs
+# CreateAlias/UpdateAlias/DeleteAlias on the key): AWS checks the key policy
+# first, so a missing one locks Terraform out of that step.
 #
 # Signatures live beside the image repository, not in it: cosign writes them
 # as tags (sha256-<digest>.sig / .att) and appends to them, which the image
@@ -30,15 +35,19 @@ data "aws_iam_policy_document" "key" {
     sid = "AccountAdministers"
     actions = [
       "kms:CancelKeyDeletion",
+      "kms:CreateAlias",
+      "kms:DeleteAlias",
       "kms:DescribeKey",
       "kms:DisableKey",
       "kms:EnableKey",
       "kms:GetKeyPolicy",
+      "kms:GetKeyRotationStatus",
       "kms:ListResourceTags",
       "kms:PutKeyPolicy",
       "kms:ScheduleKeyDeletion",
       "kms:TagResource",
       "kms:UntagResource",
+      "kms:UpdateAlias",
       "kms:UpdateKeyDescription",
     ]
     resources = ["*"]

@@ -22,6 +22,9 @@ RS256 JWT signed by a key of the issuer's JWKS (--oidc-jwks-url), issued by
 the OIDC provider the role trusts, not expired, and the role's trust policy
 (read back from this account's IAM) must admit its claims.
 
+KMS keys' own policies decide, as in AWS (kms_key_policy.py): the account's
+IAM policies grant only what a key policy delegates to the account.
+
 ECS runs what it is asked to (ecs_standin.py): tasks of a service's
 deployment are started from this account's registry (--registry) by
 --task-runner, on the --slot-ports.
@@ -509,6 +512,8 @@ def main(argv):
     patch_ecs_service_settings()
     patch_kms_sign_digest()
     patch_ecr_authorization_token()
+    import kms_key_policy
+    kms_key_policy.install()
     create_admin(args.account_id, args.state_dir, args.region)
     if args.registry:
         from ecs_standin import EcsStandIn
