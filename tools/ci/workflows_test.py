@@ -536,11 +536,13 @@ class RealWorkflows(unittest.TestCase):
 
     def test_deploy_dev_gate_is_not_the_whole_suite(self):
         self.check(rule_deploy_dev_gate)
+
     def test_container_images_pinned_by_digest(self):
         # Not a count of images: tools/dev pipeline runs this test on a copy
         # whose container blocks are stripped (act's host mode); that the rule
         # can fail is RulesCatchBreakage's test_container_by_tag_or_undated_digest.
         self.check(rule_containers_pinned)
+
     def test_tools_installed_before_use(self):
         self.check(rule_tools_before_use)
 
@@ -716,9 +718,11 @@ class RulesCatchBreakage(unittest.TestCase):
     def test_deploy_dev_gate(self):
         self.found(rule_deploy_dev_gate, "deploy-dev.yml reruns the whole suite")
         self.found(rule_deploy_dev_gate, "deploy-dev.yml has no gate")
+
     def test_container_by_tag_or_undated_digest(self):
         self.found(rule_containers_pinned, "runs `debian:bookworm`, not pinned")
         self.found(rule_containers_pinned, "runs `registry:2@sha256:")
+
     def test_tools_before_use(self):
         self.found(rule_tools_before_use,
                    "job d runs `tools/ci/install-release-tools.sh` with no earlier step providing Go")
