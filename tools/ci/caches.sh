@@ -33,7 +33,8 @@ Usage: caches.sh bazelrc DIR
            (and the same for fetch and query) into ~/.bazelrc, in a block
            marked as this script's; a second run replaces the block
   seal     write DIR/.seal: "<sha256>  <path>" of every file under DIR but
-           those under DIR/SUBDIR (what the workflow's path excludes with !)
+           those under DIR/SUBDIR (what the workflow's path excludes with !);
+           a DIR that does not exist is left so (the save then finds nothing)
   check    keep each DIR whose .seal matches every file it lists; remove a
            DIR that has no .seal or does not match, saying which file
   prune    remove the least recently accessed files under DIR until its
@@ -66,7 +67,11 @@ seal() { # seal DIR [SUBDIR...]
   local -a skip=(! -path "./${SEAL}" ! -path "./${SEAL}.tmp")
   shift
   for sub in "$@"; do skip+=(! -path "./${sub%/}/*"); done
-  [[ -d ${dir} ]] || die "seal: ${dir} is not a directory"
+  if [[ ! -d ${dir} ]]; then
+    # Nothing made it (a job whose tools live elsewhere): nothing to save.
+    say "${dir}: nothing to seal"
+    return 0
+  fi
   (cd "${dir}" && find . -type f "${skip[@]}" -print0 | sort -z | xargs -0 -r sha256sum --) >"${dir}/${SEAL}.tmp"
   set -- "${dir}"
   mv "$1/${SEAL}.tmp" "$1/${SEAL}"
