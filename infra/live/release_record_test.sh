@@ -17,6 +17,7 @@ fail() {
 
 # The record is read as every tool outside Terraform reads it:
 # release_field and release_digest of tools/lib/cli.sh.
+# shellcheck disable=SC2034  # read by tools/lib/cli.sh (die, say, usage_error)
 PROG="release_record_test"
 # shellcheck source=tools/lib/cli.sh
 source "${TEST_SRCDIR}/${TEST_WORKSPACE}/tools/lib/cli.sh"

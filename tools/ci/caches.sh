@@ -16,6 +16,7 @@
 #                 no garbage collection of its own)
 # actions/cache itself checks nothing of what it restores; these do.
 set -euo pipefail
+# shellcheck disable=SC2034  # read by tools/lib/cli.sh (die, say, usage_error)
 PROG="caches"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=tools/ci/lib.sh

@@ -6,6 +6,7 @@
 # tools/deps/debian-packages.txt, recorded in release.json's "toolchain")
 # differs from the recorded one, naming each package, or the sources changed.
 set -euo pipefail
+# shellcheck disable=SC2034  # read by tools/lib/cli.sh (die, say, usage_error)
 PROG="check-built-digest"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=tools/ci/lib.sh

@@ -4,6 +4,7 @@
 # one password written to skopeo's auth file and to docker's config, since
 # neither tool reads the other's file on a runner.
 set -euo pipefail
+# shellcheck disable=SC2034  # read by tools/lib/cli.sh (die, say, usage_error)
 PROG="ecr-login"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=tools/ci/lib.sh

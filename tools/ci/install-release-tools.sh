@@ -5,6 +5,7 @@
 # the jobs that deploy without building: lighter than tools/bootstrap, which
 # also installs the build toolchain and fetches sources.
 set -euo pipefail
+# shellcheck disable=SC2034  # read by tools/lib/cli.sh (die, say, usage_error)
 PROG="install-release-tools"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=tools/ci/lib.sh

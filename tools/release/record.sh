@@ -19,6 +19,7 @@ build whose toolchain is not the pinned one (run tools/bootstrap first). With
 EOF_USAGE
 }
 
+# shellcheck disable=SC2034  # read by tools/lib/cli.sh (die, say, usage_error)
 PROG="record"
 # die: tools/lib/cli.sh. `bazel run` starts this in its runfiles tree, where
 # the paths below (and the two arguments BUILD passes) are relative to the
