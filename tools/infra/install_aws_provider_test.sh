@@ -118,11 +118,14 @@ printf '#!/bin/sh\n' >"${build_dir}/terraform-provider-aws_v${pinned}"
 chmod +x "${build_dir}/terraform-provider-aws_v${pinned}"
 (cd "${build_dir}" && sha256sum "terraform-provider-aws_v${pinned}" >.complete)
 calls_before="$(grep -c '^mirror' "${T}/tofu-calls")"
+expect "--built-binary names the sealed build" 0 "^${build_dir}/terraform-provider-aws_v${pinned}\$" "${script}" --built-binary
+expect "--registry-host is the host tofu assumes" 0 "^example.invalid\$" "${script}" --registry-host
 expect "a sealed earlier build is used without its archive" 0 "local build present in ${build_dir}" "${script}"
 check "...without asking the registry" "$([[ $(grep -c '^mirror' "${T}/tofu-calls") -eq ${calls_before} ]] && echo 0 || echo 1)"
 check "...and the mirror links it" "$([[ $(readlink "${T}/cache/civet-api/tofu/mirror/example.invalid/hashicorp/aws/${pinned}/linux_amd64/terraform-provider-aws_v${pinned}") == "${build_dir}/terraform-provider-aws_v${pinned}" ]] && echo 0 || echo 1)"
 printf 'altered\n' >>"${build_dir}/terraform-provider-aws_v${pinned}"
 expect "an altered earlier build is not used: the registry again" 0 "from example.invalid" env TF_PROVIDER_AWS_SOURCE= "${script}"
+expect "--built-binary refuses an altered build" 1 "no whole local build" "${script}" --built-binary
 rm -rf "${build_dir}"
 
 # A recorded pin: the registry must serve exactly that package.
