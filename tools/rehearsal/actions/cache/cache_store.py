@@ -2,14 +2,18 @@
 tools/dev pipeline: what GitHub's cache service does for actions/cache v4,
 on a directory.
 
-- One entry per key: REHEARSAL_CACHE/<sha256 of the key>/ holding the
-  archive (a tar of the paths), its sha256, the key and the creation time.
-  An entry is written once; saving a key that exists is a warning, not an
-  error, as GitHub's "Unable to reserve cache ... another job may be
-  creating this cache".
+- One entry per key and ref: REHEARSAL_CACHE/<sha256 of ref and key>/
+  holding the archive (a tar of the paths), its sha256, the key, the ref
+  that saved it ($GITHUB_REF) and the creation time. An entry is written
+  once; saving a key that exists is a warning, not an error, as GitHub's
+  "Unable to reserve cache ... another job may be creating this cache".
+- Scope, as GitHub's: a run sees the entries its own ref saved, then the
+  default branch's (the event's repository.default_branch), no others. A
+  tag's run never sees what dev saved.
 - Restore: the primary key exactly (cache-hit true), else each restore key
   in order as a prefix, newest entry first (cache-hit false, matched key
-  set), as GitHub matches them.
+  set), as GitHub matches them: the run's own ref first, then the default
+  branch.
 - An entry whose archive does not match its sha256 (damaged, cut short) is
   a miss with a warning, never extracted.
 - Paths: one per line, `~` is $HOME, a leading `!` excludes. Paths under
@@ -28,6 +32,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -48,8 +53,23 @@ HOME_MARK = "__HOME__"
 
 
 def home_in_archive():
-    """$HOME as tar names it (no leading slash), escaped for --transform."""
-    return os.path.abspath(os.path.expanduser("~")).lstrip("/").replace(".", "\\.")
+    """$HOME as tar names it (no leading slash)."""
+    return os.path.abspath(os.path.expanduser("~")).lstrip("/")
+
+
+def home_to_mark():
+    """tar --transform from $HOME to HOME_MARK: the path as a basic regex
+    (tar's), so only \\.[]*^$ are escaped."""
+    pattern = re.sub(r"([\\.\[\]*^$])", r"\\\1", home_in_archive())
+    return "s|^%s|%s|" % (pattern, HOME_MARK)
+
+
+def mark_to_home():
+    """tar --transform from HOME_MARK to $HOME: the path as a replacement,
+    where only \\, & and the delimiter are special (a regex escape there
+    would put a backslash into the restored path)."""
+    literal = re.sub(r"([\\&|])", r"\\\1", home_in_archive())
+    return "s|^%s|%s|" % (HOME_MARK, literal)
 
 
 def split_paths(text):
@@ -60,32 +80,56 @@ def split_paths(text):
     return include, exclude
 
 
-def entry_dir(store, key):
-    return os.path.join(store, hashlib.sha256(key.encode()).hexdigest())
+def current_ref():
+    return os.environ.get("GITHUB_REF", "")
 
 
-def entries(store):
-    """Every complete entry: (created, key, dir)."""
+def default_ref():
+    """refs/heads/<default branch> from the run's event, or "" without one."""
+    event = os.environ.get("GITHUB_EVENT_PATH", "")
+    if not event or not os.path.isfile(event):
+        return ""
+    with open(event, encoding="utf-8") as f:
+        branch = (json.load(f).get("repository") or {}).get("default_branch") or ""
+    return "refs/heads/" + branch if branch else ""
+
+
+def visible_refs():
+    """The refs whose entries this run may restore, in the order tried."""
+    refs = [current_ref()]
+    if default_ref() and default_ref() not in refs:
+        refs.append(default_ref())
+    return refs
+
+
+def entry_dir(store, key, ref):
+    return os.path.join(store, hashlib.sha256(("%s\0%s" % (ref, key)).encode()).hexdigest())
+
+
+def entries(store, ref):
+    """Every complete entry ref saved: (created, key, dir)."""
     found = []
     for name in os.listdir(store) if os.path.isdir(store) else []:
         meta = os.path.join(store, name, "entry.json")
         if os.path.isfile(meta):
             with open(meta, encoding="utf-8") as f:
                 data = json.load(f)
-            found.append((data["created"], data["key"], os.path.join(store, name)))
+            if data.get("ref", "") == ref:
+                found.append((data["created"], data["key"], os.path.join(store, name)))
     return found
 
 
 def match(store, key, restore_keys):
     """(matched key, dir, exact) or None, as GitHub picks a cache."""
-    exact = entry_dir(store, key)
-    if os.path.isfile(os.path.join(exact, "entry.json")):
-        return key, exact, True
-    known = sorted(entries(store), reverse=True)
+    for ref in visible_refs():
+        exact = entry_dir(store, key, ref)
+        if os.path.isfile(os.path.join(exact, "entry.json")):
+            return key, exact, True
     for prefix in restore_keys:
-        for _, candidate, where in known:
-            if candidate.startswith(prefix):
-                return candidate, where, False
+        for ref in visible_refs():
+            for _, candidate, where in sorted(entries(store, ref), reverse=True):
+                if candidate.startswith(prefix):
+                    return candidate, where, False
     return None
 
 
@@ -127,7 +171,7 @@ def restore(store, key, restore_keys, paths):
         return 0
     matched, where, exact = found
     subprocess.run(["tar", "-xf", os.path.join(where, "archive.tar"), "-C", "/",
-                    "--transform", "s|^%s|%s|" % (HOME_MARK, home_in_archive())], check=True)
+                    "--transform", mark_to_home()], check=True)
     size = os.path.getsize(os.path.join(where, "archive.tar"))
     print(f"Cache restored from key: {matched} ({size} bytes) into {', '.join(paths[0])}")
     output(**{"cache-hit": "true" if exact else "false", "cache-primary-key": key, "cache-matched-key": matched})
@@ -144,18 +188,19 @@ def save(store, key, paths):
         print("::warning::Path Validation Error: Path(s) specified in the action for caching do(es) not exist, "
               "hence no cache is being saved.")
         return 0
-    where = entry_dir(store, key)
+    where = entry_dir(store, key, current_ref())
     if os.path.exists(where):
         print(f"::warning::Failed to save: Unable to reserve cache with key {key}, another job may be creating this cache.")
         return 0
     os.makedirs(store, exist_ok=True)
     work = tempfile.mkdtemp(dir=store, prefix=".saving-")
     archive = os.path.join(work, "archive.tar")
-    command = ["tar", "-cf", archive, "-C", "/", "--transform", "s|^%s|%s|" % (home_in_archive(), HOME_MARK)]
+    command = ["tar", "-cf", archive, "-C", "/", "--transform", home_to_mark()]
     for path in exclude:
         command.append("--exclude=" + path.lstrip("/"))
     subprocess.run(command + [p.lstrip("/") for p in present], check=True)
-    meta = {"key": key, "created": time.time(), "sha256": sha256_file(archive), "paths": present}
+    meta = {"key": key, "ref": current_ref(), "created": time.time(), "sha256": sha256_file(archive),
+            "paths": present}
     with open(os.path.join(work, "entry.json"), "w", encoding="utf-8") as f:
         json.dump(meta, f)
     try:

@@ -2,11 +2,13 @@
 GitHub's cache does: an exact key is a hit; restore keys are prefixes tried
 in order, newest entry first, and are not a hit; an entry is written once;
 a damaged archive is never extracted; `!` paths stay out; with the store
-off nothing is saved or restored.
+off nothing is saved or restored; a run sees only its own ref's entries and
+the default branch's (a tag never restores what dev saved).
 
 Usage: cache_store_test.py   (run by //tools/rehearsal:cache_store_test)
 """
 
+import json
 import os
 import shutil
 import sys
@@ -28,9 +30,13 @@ class StoreTest(unittest.TestCase):
         os.makedirs(os.path.join(self.home, "tools", "skip"))
         self.write("tools/bin", "v1")
         self.write("tools/skip/big", "left out")
-        self.env = {"HOME": os.environ.get("HOME"), "GITHUB_OUTPUT": os.environ.get("GITHUB_OUTPUT"),
-                    "REHEARSAL_CACHE": os.environ.get("REHEARSAL_CACHE")}
-        os.environ.update(HOME=self.home, GITHUB_OUTPUT=self.out, REHEARSAL_CACHE=self.store)
+        self.event = os.path.join(self.tmp, "event.json")
+        with open(self.event, "w", encoding="utf-8") as f:
+            json.dump({"ref": "refs/heads/dev", "repository": {"default_branch": "main"}}, f)
+        self.env = {name: os.environ.get(name) for name in
+                    ("HOME", "GITHUB_OUTPUT", "REHEARSAL_CACHE", "GITHUB_REF", "GITHUB_EVENT_PATH")}
+        os.environ.update(HOME=self.home, GITHUB_OUTPUT=self.out, REHEARSAL_CACHE=self.store,
+                          GITHUB_REF="refs/heads/dev", GITHUB_EVENT_PATH=self.event)
 
     def tearDown(self):
         for name, value in self.env.items():
@@ -82,10 +88,13 @@ class StoreTest(unittest.TestCase):
     def test_a_restore_lands_in_the_restoring_jobs_home(self):
         self.save("k")
         self.wipe()
-        os.environ["HOME"] = os.path.join(self.tmp, "another-job-home")
-        os.makedirs(os.environ["HOME"])
+        # act's job directories sit under .state/: a dot in HOME, which a
+        # tar --transform replacement must take literally.
+        other = os.path.join(self.tmp, ".state", "job.2", "home")
+        os.environ["HOME"] = other
+        os.makedirs(other)
         self.assertEqual(self.restore("k")["cache-hit"], "true")
-        with open(os.path.join(self.tmp, "another-job-home", "tools", "bin"), encoding="utf-8") as f:
+        with open(os.path.join(other, "tools", "bin"), encoding="utf-8") as f:
             self.assertEqual(f.read(), "v1")
         self.assertFalse(os.path.exists(os.path.join(self.home, "tools")))
 
@@ -124,7 +133,7 @@ class StoreTest(unittest.TestCase):
 
     def test_a_damaged_archive_is_a_miss_never_extracted(self):
         self.save("k")
-        archive = os.path.join(cache_store.entry_dir(self.store, "k"), "archive.tar")
+        archive = os.path.join(cache_store.entry_dir(self.store, "k", "refs/heads/dev"), "archive.tar")
         with open(archive, "r+b") as f:
             f.truncate(os.path.getsize(archive) // 2)
         self.wipe()
@@ -142,7 +151,29 @@ class StoreTest(unittest.TestCase):
     def test_nothing_to_save_is_a_warning_not_an_entry(self):
         self.wipe()
         self.save("k")
-        self.assertEqual(cache_store.entries(self.store), [])
+        self.assertEqual(cache_store.entries(self.store, "refs/heads/dev"), [])
+
+    def test_a_tag_sees_the_default_branchs_entries_never_devs(self):
+        self.save("tools-Linux-dev")
+        os.environ["GITHUB_REF"] = "refs/heads/main"
+        self.write("tools/bin", "from main")
+        self.save("tools-Linux-main")
+        self.wipe()
+        os.environ["GITHUB_REF"] = "refs/tags/v1.0.0"
+        self.assertEqual(self.restore("tools-Linux-dev")["cache-matched-key"], "")
+        out = self.restore("tools-Linux-dev", "tools-Linux-")
+        self.assertEqual(out["cache-matched-key"], "tools-Linux-main")
+        self.assertEqual(self.read("tools/bin"), "from main")
+
+    def test_a_key_is_one_entry_per_ref_and_the_runs_own_comes_first(self):
+        os.environ["GITHUB_REF"] = "refs/heads/main"
+        self.save("k")
+        os.environ["GITHUB_REF"] = "refs/heads/dev"
+        self.write("tools/bin", "from dev")
+        self.save("k")
+        self.wipe()
+        self.assertEqual(self.restore("k")["cache-hit"], "true")
+        self.assertEqual(self.read("tools/bin"), "from dev")
 
 
 if __name__ == "__main__":
