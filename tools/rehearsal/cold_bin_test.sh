@@ -4,6 +4,9 @@
 # that names paths under HOME works), shared by one job's steps, empty when a
 # new job begins, with the last job's Bazel server stopped; without
 # COLD_RUNNER_HOME, a HOME of the job's own beside its RUNNER_TEMP.
+# The single-quoted strings are scripts for the step's own shell, which
+# expands them: that is what is tested.
+# shellcheck disable=SC2016
 set -euo pipefail
 if [[ -n ${TEST_SRCDIR:-} ]]; then
   wrapper="${TEST_SRCDIR}/${TEST_WORKSPACE}/tools/rehearsal/cold-bin/bash"
