@@ -40,9 +40,9 @@ check "the next step of the same job sees what the first wrote" \
 # base under HOME, as Bazel's does.
 step job1 'mkdir -p ~/.cache/bazel/_bazel_root/x && cp /bin/sleep ~/.cache/bazel/_bazel_root/x/server && exec -a "bazel(repo) -XX:HeapDumpPath=${HOME}/.cache/bazel/_bazel_root/x" ~/.cache/bazel/_bazel_root/x/server 300' &
 server=$!
-for _ in $(seq 50); do pgrep -f -- "${work}/runner-home/.cache/bazel/" >/dev/null && break; sleep 0.1; done
 server_runs() { pgrep -f -- "${work}/runner-home/.cache/bazel/" >/dev/null; }
 server_gone() { ! server_runs; }
+for _ in $(seq 50); do server_runs && break; sleep 0.1; done
 check "(the stand-in server runs)" server_runs
 
 # The next job: the same path, empty, the server gone.

@@ -96,10 +96,8 @@ def default_ref():
 
 def visible_refs():
     """The refs whose entries this run may restore, in the order tried."""
-    refs = [current_ref()]
-    if default_ref() and default_ref() not in refs:
-        refs.append(default_ref())
-    return refs
+    own, default = current_ref(), default_ref()
+    return [own] if default in ("", own) else [own, default]
 
 
 def entry_dir(store, key, ref):
@@ -121,12 +119,13 @@ def entries(store, ref):
 
 def match(store, key, restore_keys):
     """(matched key, dir, exact) or None, as GitHub picks a cache."""
-    for ref in visible_refs():
+    refs = visible_refs()
+    for ref in refs:
         exact = entry_dir(store, key, ref)
         if os.path.isfile(os.path.join(exact, "entry.json")):
             return key, exact, True
     for prefix in restore_keys:
-        for ref in visible_refs():
+        for ref in refs:
             for _, candidate, where in sorted(entries(store, ref), reverse=True):
                 if candidate.startswith(prefix):
                     return candidate, where, False
