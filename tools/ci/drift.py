@@ -158,7 +158,8 @@ def image_verdict(audit):
     tasks = [s for s in sources if s.get("source", "").endswith("-tasks")]
     signed = [s for s in sources if s.get("signature") is not None]
     running = sorted({s.get("digest") or "none" for s in tasks})
-    record = audit.get("expected_digest") or "none"
+    # A prod audit against a release tag (--release-tag) expects the tag's record.
+    record = (audit.get("prod_release") or {}).get("digest") or audit.get("expected_digest") or "none"
     if not tasks:
         return False, "no running task in the audit"
     if not signed:

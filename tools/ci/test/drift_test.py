@@ -9,7 +9,8 @@ group rule), a service moved to another image, a deploy's new task definition
 revision (expected while the image is the record's and verifies), an
 allow-listed difference, and inputs that do not allow a verdict.
 
-Usage: drift_test.py DRIFT_SCRIPT   (run by //tools/ci:drift_test)
+Usage: drift_test.py DRIFT_SCRIPT ALLOWLIST   (run by //tools/ci:drift_test;
+ALLOWLIST is the committed infra/live/drift-allowlist.txt)
 """
 
 import json
@@ -19,7 +20,7 @@ import sys
 import tempfile
 import unittest
 
-DRIFT = None
+DRIFT = ALLOWLIST = None
 SERVICE = "module.stack.module.ecs_service.aws_ecs_service.this"
 PLAN = "module.stack.module.api_gateway.aws_api_gateway_usage_plan.this"
 SG = "module.stack.module.ecs_service.aws_security_group.tasks"
@@ -189,6 +190,12 @@ class Drift(unittest.TestCase):
             self.assertEqual(done.returncode, 1, entry)
             self.assertIn("could not tell", done.stderr + done.stdout, entry)
 
+    def test_the_committed_allow_list_is_well_formed(self):
+        with open(ALLOWLIST, encoding="utf-8") as source:
+            committed = source.read()
+        done = self.run_drift(allowlist=committed)
+        self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
+
     # ----------------------------------------------------- could not tell
 
     def test_a_plan_that_did_not_run_or_errored_is_could_not_tell(self):
@@ -233,7 +240,7 @@ class Drift(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    DRIFT = os.path.abspath(sys.argv[1])
+    DRIFT, ALLOWLIST = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     del sys.argv[1:]
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "infra"))
     import junit  # noqa: E402
