@@ -157,6 +157,26 @@ def patch_policy_conditions():
     ac.IAMPolicyStatement.is_action_permitted = is_action_permitted
 
 
+def patch_api_gateway_actions():
+    """Gap: moto names an API Gateway call by its operation
+    (apigateway:GetRestApi, apigateway:UpdateUsagePlan); AWS authorizes API
+    Gateway's management API by the request's HTTP method on the resource's
+    path (apigateway:GET, apigateway:PATCH on
+    arn:aws:apigateway:<region>::/usageplans/<id>), which is what policies
+    name. Here the action is the method; the path is not checked (moto
+    passes "*" as the resource)."""
+    from moto.iam import access_control as ac
+
+    original = ac.IAMRequestBase.__init__
+
+    def __init__(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        if self._service == "apigateway":
+            self._action = "apigateway:" + self._method.upper()
+
+    ac.IAMRequestBase.__init__ = __init__
+
+
 def patch_signature_check():
     """Gap: moto recomputes the SigV4 signature of some correct requests
     wrongly (API Gateway's GET /restapis/{id} from the AWS CLI and the
@@ -506,6 +526,7 @@ def main(argv):
     patch_policy_conditions()
     iam_resources.patch_ecs_authorization(conditions_match, REQUEST_CONTEXT)
     patch_signature_check()
+    patch_api_gateway_actions()
     patch_assume_role_with_web_identity(args.account_id, args.oidc_jwks_url)
     patch_network_load_balancer_arns()
     patch_api_gateway_integrations()
