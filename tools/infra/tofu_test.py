@@ -116,7 +116,8 @@ class Plans(unittest.TestCase):
         example = documented["job_workflow_ref"]
         workflow_ref = example["example"].replace(example["values"]["repository"], "octo-org/octo-repo").replace(
             example["values"]["workflow"], ".github/workflows/drift.yml")
-        result, planned = plan("-var", "create_oidc_provider=true")
+        existing = ("-var", "create_oidc_provider=false", "-var", "oidc_provider_arn=" + EXISTING_PROVIDER)
+        result, planned = plan(*existing)
         self.assertIsNotNone(planned, result.stdout + result.stderr)
         (statement,) = json.loads(planned["module.github_oidc.aws_iam_role.drift[0]"]["assume_role_policy"])["Statement"]
         self.assertEqual(statement["Condition"], {"StringEquals": {
@@ -130,7 +131,7 @@ class Plans(unittest.TestCase):
         self.assertEqual(writes, [])
         state = [s for s in policy["Statement"] if s.get("Sid") == "ReadTheState"]
         self.assertEqual(state[0]["Resource"], "arn:aws:s3:::civet-api-dev-tfstate/live/dev/terraform.tfstate")
-        result, planned = plan("-var", "create_oidc_provider=true", "-var", "state_bucket=null")
+        result, planned = plan(*existing, "-var", "state_bucket=")
         self.assertIsNone(planned)
         self.assertIn("drift_ref needs state_bucket", result.stdout + result.stderr)
 

@@ -37,7 +37,7 @@ variable "oidc_provider_arn" {
 }
 
 variable "state_bucket" {
-  description = "Passed to the module (the drift role's state bucket)."
+  description = "Passed to the module (the drift role's state bucket); empty passes null."
   type        = string
   default     = "civet-api-dev-tfstate"
 }
@@ -55,7 +55,7 @@ module "github_oidc" {
   oidc_provider_arn      = var.oidc_provider_arn
   deploy_ref             = "refs/heads/main"
   drift_ref              = "refs/heads/main"
-  state_bucket           = var.state_bucket
+  state_bucket           = var.state_bucket == "" ? null : var.state_bucket
   state_key              = "live/dev/terraform.tfstate"
   state_lock_table       = "civet-api-dev-tflock"
   ecr_repository_arn     = "arn:aws:ecr:eu-west-1:111111111111:repository/civet-api-dev"
