@@ -417,13 +417,14 @@ data "aws_iam_policy_document" "drift" {
       "iam:GetRolePolicy",
       "iam:ListAttachedRolePolicies",
       "iam:ListRolePolicies",
+      "iam:ListRoleTags",
     ]
     resources = ["arn:${local.partition}:iam::${local.account_id}:role/${var.name}-*"]
   }
 
   statement {
     sid       = "ReadTheOidcProvider"
-    actions   = ["iam:GetOpenIDConnectProvider"]
+    actions   = ["iam:GetOpenIDConnectProvider", "iam:ListOpenIDConnectProviderTags"]
     resources = [local.provider_arn]
   }
 
@@ -484,6 +485,16 @@ data "aws_iam_policy_document" "drift" {
     sid       = "ReadTheCluster"
     actions   = ["ecs:DescribeClusters"]
     resources = [var.ecs_cluster_arn]
+  }
+
+  statement {
+    sid     = "ReadTheTags"
+    actions = ["ecs:ListTagsForResource"]
+    resources = [
+      var.ecs_cluster_arn,
+      var.ecs_service_arn,
+      "arn:${local.partition}:ecs:${local.region}:${local.account_id}:task-definition/${var.task_definition_family}:*",
+    ]
   }
 
   statement {
