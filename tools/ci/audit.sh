@@ -81,7 +81,8 @@ main() {
   [[ -n ${dev_repo} ]] && args+=(--dev-repo "${dev_repo}")
   [[ -n ${json} ]] && args+=(--json-out "${json}")
   if [[ -n ${record_rev} ]]; then
-    record="$(mktemp)"
+    # Named for the revision: the audit's "record" row shows this path.
+    record="$(mktemp -d)/${record_rev//\//_}.release.json"
     git show "${record_rev}:infra/live/release.json" >"${record}" ||
       die "--record-rev ${record_rev}: no infra/live/release.json there (fetch it)"
     args+=(--record "${record}")
