@@ -164,9 +164,11 @@ def image_verdict(audit):
         return False, "no running task in the audit"
     if not signed:
         return False, "the audit verified no signature"
-    if audit.get("ok") and all(s.get("status") == "MATCH" for s in tasks):
+    # audit.py's statuses: "match", "DIFFERS", "MISSING", "ERROR".
+    if audit.get("ok") and all(str(s.get("status")).lower() == "match" for s in tasks):
         return True, "running %s = record, verified" % ", ".join(running)
-    bad = [s for s in sources if s.get("status") != "MATCH" or s.get("signature") not in (None, "verified")]
+    bad = [s for s in sources if str(s.get("status")).lower() != "match"
+           or s.get("signature") not in (None, "verified")]
     what = "; ".join("%s %s %s%s" % (s.get("source"), s.get("digest") or "-", s.get("status"),
                                       "" if s.get("signature") in (None, "verified") else ", " + s["signature"])
                      for s in bad)

@@ -54,11 +54,11 @@ def service(revision):
 
 def audit(tasks=RECORD, signature="verified", ok=None):
     rows = [{"source": "record", "location": "infra/live/release.json", "digest": RECORD,
-             "status": "MATCH", "detail": "", "signature": None},
+             "status": "match", "detail": "", "signature": None},
             {"source": "dev-registry", "location": "repo@" + RECORD, "digest": RECORD,
-             "status": "MATCH", "detail": "", "signature": signature},
+             "status": "match", "detail": "", "signature": signature},
             {"source": "dev-tasks", "location": "c/s task 1", "digest": tasks,
-             "status": "MATCH" if tasks == RECORD else "DIFFERS", "detail": "", "signature": None}]
+             "status": "match" if tasks == RECORD else "DIFFERS", "detail": "", "signature": None}]
     if ok is None:
         ok = tasks == RECORD and signature in (None, "verified")
     return {"expected_digest": RECORD, "expected_from": "record", "ok": ok, "sources": rows,
