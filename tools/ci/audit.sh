@@ -14,7 +14,8 @@ source "${ROOT}/tools/ci/lib.sh"
 usage() {
   cat <<'USAGE'
 Usage: audit.sh --account dev|prod --repo REPO --cluster C --service S --profile P
-                [--dev-repo REPO] [--release-tag TAG] [--summary FILE] [--json-out FILE]
+                [--dev-repo REPO] [--release-tag TAG|latest] [--record-rev REV]
+                [--summary FILE] [--json-out FILE]
                 [--signatures REPO [--dev-signatures REPO] --key KEY
                  [--key-profile P] [--key-region R]]
 
@@ -26,7 +27,10 @@ with --key-profile in --key-region).
   --release-tag T  prod only: prod runs the release tag T; the audit names it,
                    its commit and whether it is a rollback (audit.py
                    --prod-release). Default in a prod audit: the pushed tag,
-                   from GITHUB_REF=refs/tags/T
+                   from GITHUB_REF=refs/tags/T. "latest": the highest v* tag
+                   (what the last release deployed; drift.yml)
+  --record-rev REV the record at git revision REV (origin/dev: what deploy-dev
+                   deployed; drift.yml) instead of this checkout's
   --summary FILE   append the table to FILE (default: $GITHUB_STEP_SUMMARY if set)
   --json-out FILE  also write the audit as JSON
   -h, --help       this text
@@ -37,7 +41,7 @@ USAGE
 main() {
   local account="" repo="" cluster="" service="" profile="" dev_repo="" json="" release_tag=""
   local sigs="" dev_sigs="" key="" key_profile="" key_region=""
-  local summary="${GITHUB_STEP_SUMMARY:-}" rc=0 out fence='```'
+  local summary="${GITHUB_STEP_SUMMARY:-}" rc=0 out fence='```' record_rev="" record
   local -a args
   while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -48,6 +52,7 @@ main() {
       --profile) need_value "$@"; profile="$2"; shift 2 ;;
       --dev-repo) need_value "$@"; dev_repo="$2"; shift 2 ;;
       --release-tag) need_value "$@"; release_tag="$2"; shift 2 ;;
+      --record-rev) need_value "$@"; record_rev="$2"; shift 2 ;;
       --summary) need_value "$@"; summary="$2"; shift 2 ;;
       --json-out) need_value "$@"; json="$2"; shift 2 ;;
       --signatures) need_value "$@"; sigs="$2"; shift 2 ;;
@@ -67,10 +72,21 @@ main() {
   if [[ -z ${release_tag} && ${account} == prod && ${GITHUB_REF:-} == refs/tags/v* ]]; then
     release_tag="${GITHUB_REF#refs/tags/}"
   fi
+  if [[ ${release_tag} == latest ]]; then
+    release_tag="$(git tag --list 'v*' --sort=-v:refname | head -n 1)"
+    [[ -n ${release_tag} ]] || die "--release-tag latest: no v* tag in this checkout (fetch tags)"
+  fi
   args=("--${account}-repo" "${repo}" "--${account}-cluster" "${cluster}"
     "--${account}-service" "${service}" "--${account}-profile" "${profile}")
   [[ -n ${dev_repo} ]] && args+=(--dev-repo "${dev_repo}")
   [[ -n ${json} ]] && args+=(--json-out "${json}")
+  if [[ -n ${record_rev} ]]; then
+    # Named for the revision: the audit's "record" row shows this path.
+    record="$(mktemp -d)/${record_rev//\//_}.release.json"
+    git show "${record_rev}:infra/live/release.json" >"${record}" ||
+      die "--record-rev ${record_rev}: no infra/live/release.json there (fetch it)"
+    args+=(--record "${record}")
+  fi
   [[ -z ${sigs} && -z ${dev_sigs} ]] || [[ -n ${key} ]] || usage_error "--signatures needs --key"
   [[ -z ${dev_sigs} || -n ${dev_repo} ]] || usage_error "--dev-signatures needs --dev-repo"
   [[ -n ${sigs} ]] && args+=("--${account}-signatures" "${sigs}")

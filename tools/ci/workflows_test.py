@@ -25,9 +25,13 @@ they are not exploitable; neither knows this repository's rules, which are
   - every `container:` image is pinned by digest to a dated tag
     (`debian:bookworm-YYYYMMDD@sha256:<64 hex>`): the toolchain inside it
     goes into the recorded digest, so a floating tag is a floating digest.
-  - a step that needs a tool (Go, cosign, skopeo, aws) comes after the step
-    of the same job that provides it (each job is a fresh container: a warm
-    host, as under act, hides a missing one).
+  - a step that needs a tool (Go, cosign, skopeo, aws, tofu) comes after the
+    step of the same job that provides it (each job is a fresh container: a
+    warm host, as under act, hides a missing one).
+  - drift.yml runs on a schedule and by hand only (the drift role's trust
+    pins the workflow, not the event), one job per account in that
+    account's deploy concurrency group, with the drift roles only, and never
+    applies or touches the state: it plans with -lock=false and judges.
 Each rule is a function over parsed documents, tested on the real workflows
 and on a broken example, so a rule that silently passes everything fails.
 
@@ -329,8 +333,10 @@ TRUSTED_IF = ("github.event_name == 'push' && (github.ref == 'refs/heads/dev' ||
 # The cache each kind of job needs, by the start of its key, and the files
 # that key must hash (a pin change must make a new key).
 BUILDS = re.compile(r"tools/bootstrap\b|tools/dev\b|\.ci/run\b")
+TOFU_INSTALL = re.compile(r"tools/infra/install-(tofu|aws-provider)\b")
 NEEDS = [
     (BUILDS, "tools-", ["tools/deps/*"], "~/.cache/civet-api"),
+    (TOFU_INSTALL, "tools-", ["tools/deps/*", "tools/infra/tofu-version.txt"], "~/.cache/civet-api"),
     (BUILDS, "bazel-", ["WORKSPACE", "third_party/**"], "~/.cache/bazel-ci"),
     (re.compile(r"install-release-tools\.sh"), "cosign-", ["tools/deps/go-tools.txt"], None),
 ]
@@ -436,11 +442,14 @@ def rule_containers_pinned(wfs):
 GO = ("Go", [("uses", "actions/setup-go@")])
 RELEASE_TOOLS = ("the release tools (cosign, skopeo, aws, jq)",
                  [("run", re.compile(r"tools/ci/install-release-tools\.sh|tools/bootstrap\b"))])
+TOFU = ("OpenTofu and the AWS provider", [("run", TOFU_INSTALL), ("run", re.compile(r"tools/bootstrap\b"))])
 TOOL_NEEDS = [
     # They build cosign (and tofu, act) with `go install`.
-    (re.compile(r"tools/ci/install-release-tools\.sh|tools/bootstrap\b|tools/dev\b|\.ci/run\b"), GO),
-    (re.compile(r"tools/ci/(assume-role|ecr-login|guard-digest|current-taskdef|sign-validated|audit)\.sh|"
+    (re.compile(r"tools/ci/install-release-tools\.sh|tools/bootstrap\b|tools/dev\b|\.ci/run\b|"
+                r"tools/infra/install-(tofu|aws-provider)\b"), GO),
+    (re.compile(r"tools/ci/(assume-role|ecr-login|guard-digest|current-taskdef|sign-validated|audit|drift-plans)\.sh|"
                 r"tools/release/(push|promote|sign|verify|deploy)\.sh"), RELEASE_TOOLS),
+    (re.compile(r"tools/ci/drift-plans\.sh"), TOFU),
 ]
 
 
@@ -467,12 +476,55 @@ def rule_tools_before_use(wfs):
     return problems
 
 
+# What must never run in drift.yml: an apply, an import, a state change, a
+# lock taken or broken, or a deploy's role.
+DRIFT_WRITES = re.compile(r"\b(apply|import|taint|untaint|force-unlock|state\s+(rm|mv|push|replace-provider))\b|"
+                          r"-lock=true|DEPLOY_ROLE_ARN|ECR_READER_ROLE_ARN|tools/release/(deploy|push|promote|sign)\.sh")
+DEPLOY_GROUPS = {"dev": ("deploy-dev.yml", "aws-dev"), "prod": ("release.yml", "aws-prod")}
+
+
+def rule_drift(wfs):
+    wf = next((w for w in wfs if w["name"] == "drift.yml"), None)
+    if wf is None:
+        return ["drift.yml is missing"]
+    problems = []
+    t = triggers(wf["doc"])
+    if set(t) != {"schedule", "workflow_dispatch"}:
+        problems.append("drift.yml: triggers %r, want schedule and workflow_dispatch only" % sorted(t))
+    if DRIFT_WRITES.search(wf["text"]):
+        problems.append("drift.yml writes or deploys: %r" % DRIFT_WRITES.search(wf["text"]).group(0))
+    by_name = {w["name"]: w for w in wfs}
+    accounts = set()
+    for name, job in jobs(wf["doc"]):
+        runs_ = [s.get("run", "") for s in steps(job)]
+        account = next((a for a in DEPLOY_GROUPS if "--env %s " % a in " ".join(runs_)), None)
+        if account is None:
+            problems.append("drift.yml: job %s plans no account (tools/ci/drift-plans.sh --env dev|prod)" % name)
+            continue
+        accounts.add(account)
+        for needed in ("tools/ci/drift-plans.sh", "tools/ci/audit.sh", "tools/ci/drift report"):
+            if not any(needed in r for r in runs_):
+                problems.append("drift.yml: job %s does not run %s" % (name, needed))
+        file, fallback = DEPLOY_GROUPS[account]
+        deploy = by_name.get(file)
+        group = str(((deploy or {}).get("doc") or {}).get("concurrency", {}).get("group", fallback))
+        conc = job.get("concurrency")
+        if not isinstance(conc, dict) or conc.get("group") != group or conc.get("cancel-in-progress") is not False:
+            problems.append("drift.yml: job %s is not in %s's concurrency group %r without cancelling" % (name, file, group))
+        roles = re.findall(r"secrets\.(\w*ROLE_ARN)", str(job.get("env", {})))
+        if not roles or any(not r.endswith("_DRIFT_ROLE_ARN") for r in roles):
+            problems.append("drift.yml: job %s uses roles %r, want the drift roles only" % (name, roles))
+    if accounts != {"dev", "prod"}:
+        problems.append("drift.yml: accounts %r, want one job for dev and one for prod" % sorted(accounts))
+    return problems
+
+
 RULES = [
     rule_cache_saves_trusted, rule_caches_restored_and_checked, rule_deploy_dev_gate,
     rule_no_environment, rule_uses_pinned, rule_permissions, rule_no_build_in_release,
     rule_concurrency, rule_one_reusable, rule_triggers, rule_secrets,
     rule_checkout_no_credentials, rule_release_guards_first, rule_containers_pinned,
-    rule_tools_before_use,
+    rule_tools_before_use, rule_drift,
 ]
 
 
@@ -489,7 +541,7 @@ class RealWorkflows(unittest.TestCase):
 
     def test_the_four_workflows_exist(self):
         self.assertEqual(sorted(w["name"] for w in self.wfs),
-                         ["ci.yml", "deploy-dev.yml", "deploy.yml", "release.yml"])
+                         ["ci.yml", "deploy-dev.yml", "deploy.yml", "drift.yml", "release.yml"])
 
     def check(self, rule, *args):
         problems = rule(self.wfs, *args)
@@ -545,6 +597,9 @@ class RealWorkflows(unittest.TestCase):
 
     def test_tools_installed_before_use(self):
         self.check(rule_tools_before_use)
+
+    def test_drift_plans_and_judges_and_never_applies(self):
+        self.check(rule_drift)
 
     def test_deploy_dev_checks_digest_before_push(self):
         wf = next(w for w in self.wfs if w["name"] == "deploy-dev.yml")
@@ -652,6 +707,30 @@ jobs:
 """
 
 
+# A drift workflow that could change an account: it runs on push, applies,
+# uses a deploy role, and shares no group with the deploys.
+BROKEN_DRIFT = """
+name: drift
+on:
+  push:
+  schedule:
+    - cron: "0 3 * * *"
+permissions: {}
+jobs:
+  dev:
+    runs-on: ubuntu-24.04
+    permissions: {}
+    concurrency:
+      group: drift-dev
+      cancel-in-progress: true
+    env:
+      ROLE: ${{ secrets.DEV_DEPLOY_ROLE_ARN }}
+    steps:
+      - run: tools/ci/drift-plans.sh --env dev --profile p --out o
+      - run: tools/infra/tofu -chdir=infra/live/dev apply -auto-approve
+"""
+
+
 class RulesCatchBreakage(unittest.TestCase):
     """Each rule finds the breakage it is for (a rule that passes all is useless)."""
 
@@ -660,7 +739,8 @@ class RulesCatchBreakage(unittest.TestCase):
         def doc(name, text):
             return {"path": name, "name": name, "text": text, "doc": yaml.safe_load(text)}
         cls.wfs = [doc("release.yml", BROKEN), doc("deploy.yml", BROKEN_CALLEE),
-                   doc("ci.yml", BROKEN_CI), doc("deploy-dev.yml", BROKEN_DEPLOY_DEV)]
+                   doc("ci.yml", BROKEN_CI), doc("deploy-dev.yml", BROKEN_DEPLOY_DEV),
+                   doc("drift.yml", BROKEN_DRIFT)]
 
     def found(self, rule, needle, *args):
         problems = rule(self.wfs, *args)
@@ -722,6 +802,15 @@ class RulesCatchBreakage(unittest.TestCase):
     def test_container_by_tag_or_undated_digest(self):
         self.found(rule_containers_pinned, "runs `debian:bookworm`, not pinned")
         self.found(rule_containers_pinned, "runs `registry:2@sha256:")
+
+    def test_drift(self):
+        self.found(rule_drift, "want schedule and workflow_dispatch only")
+        self.found(rule_drift, "drift.yml writes or deploys")
+        self.found(rule_drift, "is not in deploy-dev.yml's concurrency group")
+        self.found(rule_drift, "want the drift roles only")
+        self.found(rule_drift, "does not run tools/ci/audit.sh")
+        self.found(rule_drift, "want one job for dev and one for prod")
+        self.found(rule_tools_before_use, "job dev runs `tools/ci/drift-plans.sh` with no earlier step providing OpenTofu")
 
     def test_tools_before_use(self):
         self.found(rule_tools_before_use,

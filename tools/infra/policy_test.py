@@ -29,6 +29,22 @@ UNSCOPABLE_ACTIONS = {"ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition"
 # Actions that authorize on "*" narrowed by a condition key (AWS's Service
 # Authorization Reference for ECS): {action: (operator, key)}.
 CONDITION_SCOPED_ACTIONS = {"ecs:ListTasks": ("ArnEquals", "ecs:cluster")}
+# Reads AWS authorizes on no resource type (Service Authorization Reference:
+# no resource listed for them), which a plan's refresh makes: the drift role's.
+NO_RESOURCE_READS = {
+    "ec2:DescribeFlowLogs", "ec2:DescribeNetworkAcls", "ec2:DescribePrefixLists", "ec2:DescribeRouteTables",
+    "ec2:DescribeSecurityGroupRules", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets",
+    "ec2:DescribeVpcEndpoints", "ec2:DescribeVpcs",
+    "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeLoadBalancerAttributes",
+    "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeTags",
+    "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:DescribeTargetGroups",
+    "kms:ListAliases",
+}
+# What a read looks like: the verbs of AWS's read-only actions, and API
+# Gateway's GET. Anything else in the drift role's policy is a write.
+READ_ACTION = re.compile(r"^[a-z0-9-]+:(Describe|Get|List|BatchGet|BatchCheck)[A-Za-z]*$|^apigateway:GET$")
+# The data (not configuration) the drift role may read, and where.
+DRIFT_DATA_READS = {"s3:GetObject", "dynamodb:GetItem", "kms:Decrypt"}
 # GitHub's documented sub examples (sources in the file), never our format.
 GITHUB_SUBJECTS = Path("tools/rehearsal/aws/github_oidc_subjects.json")
 # The placeholders of subject_format and the example's field each stands for.
@@ -157,6 +173,10 @@ class LiveTrees(unittest.TestCase):
             values = hcl_values(ROOT / "live" / env / (env + ".s3.tfbackend"))
             for key in ("bucket", "key", "region", "dynamodb_table"):
                 self.assertTrue(values.get(key), "%s.s3.tfbackend: %s" % (env, key))
+            # The drift role reads exactly this state (modules/github_oidc).
+            call = load("live/" + env)["modules"]["stack"]
+            for arg, key in (("state_bucket", "bucket"), ("state_key", "key"), ("state_lock_table", "dynamodb_table")):
+                self.assertEqual(first(call[arg]), values[key], "%s: %s" % (env, arg))
             self.assertIs(values.get("use_lockfile"), True, env)
             boot = tfvars("live/%s/bootstrap" % env)
             self.assertEqual(values["bucket"], boot["bucket_name"], env)
@@ -472,7 +492,7 @@ class Iam(unittest.TestCase):
         self.assertEqual(first(provider["count"]), "${var.create_oidc_provider ? 1 : 0}")
         arn = first(m["locals"]["provider_arn"])
         self.assertRegex(arn, r"^\$\{var\.create_oidc_provider \? .*aws_iam_openid_connect_provider\.github.* : var\.oidc_provider_arn\}$")
-        for doc in ("deploy_trust", "ecr_reader_trust"):
+        for doc in ("deploy_trust", "ecr_reader_trust", "drift_trust"):
             (stmt,) = statements(m["data"][("aws_iam_policy_document", doc)])
             self.assertEqual(first(first(stmt["principals"])["identifiers"]), ["${local.provider_arn}"])
         (check,) = [first(p["condition"]) for lc in m["data"][("aws_iam_policy_document", "deploy_trust")]["lifecycle"]
@@ -487,6 +507,58 @@ class Iam(unittest.TestCase):
             self.assertIn("validation", variables["oidc_provider_arn"], rel)
             self.assertEqual(first(call["create_oidc_provider"]), "${var.create_oidc_provider}", rel)
             self.assertEqual(first(call["oidc_provider_arn"]), "${var.oidc_provider_arn}", rel)
+
+    def test_drift_trust_is_the_default_branchs_drift_workflow(self):
+        """The drift role trusts aud, sub of drift_ref and job_workflow_ref of drift_workflow at
+        drift_ref, each StringEquals (no pattern); both live trees set drift_ref to the default branch."""
+        m = load("modules/github_oidc")
+        (stmt,) = statements(m["data"][("aws_iam_policy_document", "drift_trust")])
+        self.assertEqual(first(stmt["actions"]), ["sts:AssumeRoleWithWebIdentity"])
+        conds = {first(c["variable"]): c for c in stmt["condition"]}
+        self.assertEqual(set(conds), {"${local.issuer}:aud", "${local.issuer}:sub", "${local.issuer}:job_workflow_ref"})
+        for cond in conds.values():
+            self.assertEqual(first(cond["test"]), "StringEquals")
+        self.assertIn("var.drift_ref", first(conds["${local.issuer}:sub"]["values"])[0])
+        self.assertEqual(first(conds["${local.issuer}:job_workflow_ref"]["values"]), ["${local.drift_workflow_ref}"])
+        ref = "".join(tfconfig.strings(m["locals"]["drift_workflow_ref"]))
+        for part in ("var.github_org", "var.github_repo", "var.drift_workflow", "var.drift_ref"):
+            self.assertIn(part, ref)
+        self.assertEqual(first(m["variables"]["drift_workflow"]["default"]), ".github/workflows/drift.yml")
+        self.assertIn("refs/heads/", first(m["variables"]["drift_ref"]["validation"][0]["condition"]))
+        for env in ENVS:
+            self.assertEqual(first(load("live/" + env)["modules"]["stack"]["drift_ref"]), "refs/heads/main", env)
+        self.assertEqual(first(load("modules/stack")["modules"]["github_oidc"]["drift_ref"]), "${var.drift_ref}")
+
+    def test_drift_role_only_reads(self):
+        """Every action of the drift role's policy is a read (Describe/Get/List/BatchGet/BatchCheck,
+        apigateway:GET); the data it reads is the state object (s3:GetObject on state_key only), its
+        digest (dynamodb:GetItem on the lock table only) and kms:Decrypt through S3 and DynamoDB only."""
+        m = load("modules/github_oidc")
+        seen = set()
+        for stmt in statements(m["data"][("aws_iam_policy_document", "drift")]):
+            self.assertEqual(first(stmt.get("effect", ["Allow"])), "Allow")
+            actions = set(first(stmt["actions"]) if isinstance(first(stmt["actions"]), list)
+                          else resolved_strings(stmt["actions"], m))
+            for action in resolved_strings(stmt["actions"], m):
+                for piece in re.findall(r"[a-z0-9-]+:[A-Za-z0-9]+", action):
+                    seen.add(piece)
+                    self.assertTrue(READ_ACTION.match(piece) or piece in DRIFT_DATA_READS,
+                                    "the drift role must only read: %s" % piece)
+            data = actions & DRIFT_DATA_READS
+            if not data:
+                continue
+            self.assertEqual(len(actions), 1, "%s shares a statement" % data)
+            resources = "".join(tfconfig.strings(stmt["resources"]))
+            if data == {"s3:GetObject"}:
+                self.assertRegex(resources, r"^\$\{local\.state_bucket_arn\}/\$\{coalesce\(var\.state_key")
+            elif data == {"dynamodb:GetItem"}:
+                self.assertRegex(resources, r":table/\$\{coalesce\(var\.state_lock_table")
+            else:
+                (cond,) = stmt["condition"]
+                self.assertEqual((first(cond["test"]), first(cond["variable"])), ("StringEquals", "kms:ViaService"))
+        for needed in ("s3:GetObject", "dynamodb:GetItem", "ec2:DescribeSecurityGroupRules", "apigateway:GET",
+                       "ecs:DescribeServices", "ecs:DescribeTasks"):
+            self.assertIn(needed, seen)
 
     def test_no_wildcard_action_anywhere(self):
         """No IAM or key policy action contains *, and no NotAction is used."""
@@ -534,7 +606,7 @@ class Iam(unittest.TestCase):
                         if actions <= set(CONDITION_SCOPED_ACTIONS):
                             self.assertTrue(stmt.get("condition"), "%s %s: %s on * without a condition" % (rel, name, actions))
                             continue
-                        self.assertTrue(actions <= UNSCOPABLE_ACTIONS, "%s %s: %s on *" % (rel, name, actions))
+                        self.assertTrue(actions <= UNSCOPABLE_ACTIONS | NO_RESOURCE_READS, "%s %s: %s on *" % (rel, name, actions))
 
     def test_ecs_actions_name_the_resources_they_authorize_on(self):
         """ListTasks on "*" with ArnEquals ecs:cluster = the cluster (it authorizes on no task

@@ -21,6 +21,7 @@ Usage: tofu_test.py [INFRA_DIR]   (default: infra)
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -106,6 +107,33 @@ class Plans(unittest.TestCase):
         self.assertIsNotNone(planned, result.stdout + result.stderr)
         self.assertFalse([a for a in planned if "aws_iam_openid_connect_provider" in a], sorted(planned))
         self.assertEqual(trust_sub(planned), ("StringEquals", EXISTING_PROVIDER, documented["immutable"]))
+
+    def test_the_drift_role_trusts_the_default_branchs_drift_workflow_and_only_reads(self):
+        """The drift role trusts GitHub's documented sub of the default branch and the
+        job_workflow_ref of drift.yml there (GitHub's documented claim shape), both
+        StringEquals; every action of its policy reads; without its state bucket the plan fails."""
+        documented = json.loads(GITHUB_SUBJECTS.read_text(encoding="utf-8"))
+        example = documented["job_workflow_ref"]
+        workflow_ref = example["example"].replace(example["values"]["repository"], "octo-org/octo-repo").replace(
+            example["values"]["workflow"], ".github/workflows/drift.yml")
+        existing = ("-var", "create_oidc_provider=false", "-var", "oidc_provider_arn=" + EXISTING_PROVIDER)
+        result, planned = plan(*existing)
+        self.assertIsNotNone(planned, result.stdout + result.stderr)
+        (statement,) = json.loads(planned["module.github_oidc.aws_iam_role.drift[0]"]["assume_role_policy"])["Statement"]
+        self.assertEqual(statement["Condition"], {"StringEquals": {
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+            "token.actions.githubusercontent.com:sub": documented["immutable"],
+            "token.actions.githubusercontent.com:job_workflow_ref": workflow_ref}})
+        policy = json.loads(planned["module.github_oidc.aws_iam_role_policy.drift[0]"]["policy"])
+        actions = [a for s in policy["Statement"] for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])]
+        self.assertIn("s3:GetObject", actions)
+        writes = [a for a in actions if not re.match(r"^[a-z0-9-]+:(Describe|Get|List|BatchGet|BatchCheck)|^apigateway:GET$|^kms:Decrypt$", a)]
+        self.assertEqual(writes, [])
+        state = [s for s in policy["Statement"] if s.get("Sid") == "ReadTheState"]
+        self.assertEqual(state[0]["Resource"], "arn:aws:s3:::civet-api-dev-tfstate/live/dev/terraform.tfstate")
+        result, planned = plan(*existing, "-var", "state_bucket=")
+        self.assertIsNone(planned)
+        self.assertIn("drift_ref needs state_bucket", result.stdout + result.stderr)
 
     def test_no_provider_and_no_arn_fails_the_plan(self):
         result, planned = plan("-var", "create_oidc_provider=false")

@@ -52,6 +52,13 @@ module "stack" {
   deploy_ref      = "refs/heads/dev"
   ecr_reader_ref  = "refs/tags/v*" # the release job copies the image proven here
 
+  # drift.yml on the default branch reads this account with the drift role:
+  # the state as dev.s3.tfbackend names it (policy_test: equal).
+  drift_ref        = "refs/heads/main"
+  state_bucket     = "civet-api-dev-tfstate"
+  state_key        = "live/dev/terraform.tfstate"
+  state_lock_table = "civet-api-dev-tflock"
+
   # An account that already has GitHub's OIDC provider passes
   # -var create_oidc_provider=false -var oidc_provider_arn=ARN.
   create_oidc_provider = var.create_oidc_provider

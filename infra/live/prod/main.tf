@@ -52,6 +52,13 @@ module "stack" {
   deploy_ref      = "refs/tags/v*"
   ecr_reader_ref  = null # no role reads prod's repository
 
+  # drift.yml on the default branch reads this account with the drift role:
+  # the state as prod.s3.tfbackend names it (policy_test: equal).
+  drift_ref        = "refs/heads/main"
+  state_bucket     = "civet-api-prod-tfstate"
+  state_key        = "live/prod/terraform.tfstate"
+  state_lock_table = "civet-api-prod-tflock"
+
   # An account that already has GitHub's OIDC provider passes
   # -var create_oidc_provider=false -var oidc_provider_arn=ARN.
   create_oidc_provider = var.create_oidc_provider

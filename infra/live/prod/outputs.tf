@@ -63,6 +63,11 @@ output "ecr_reader_role_arn" {
   value       = module.stack.ecr_reader_role_arn
 }
 
+output "drift_role_arn" {
+  description = "Read-only role drift.yml assumes on the default branch (secret <ENV>_DRIFT_ROLE_ARN)."
+  value       = module.stack.drift_role_arn
+}
+
 output "nlb_dns_name" {
   description = "Internal DNS name of the NLB (reachable only inside the VPC)."
   value       = module.stack.nlb_dns_name

@@ -117,6 +117,61 @@ variable "ecr_reader_ref" {
   }
 }
 
+variable "drift_ref" {
+  description = "The default branch (refs/heads/main): the only ref whose drift workflow (drift_workflow, run on a schedule or by hand) may assume the read-only drift role; null creates no such role."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.drift_ref == null || can(regex("^refs/heads/[A-Za-z0-9._/-]+$", var.drift_ref))
+    error_message = "drift_ref must be null or one branch ref (refs/heads/<name>), never a tag or a wildcard."
+  }
+}
+
+variable "drift_workflow" {
+  description = "Path of the drift workflow in the repository: the drift role trusts tokens whose job_workflow_ref is <org>/<repo>/<drift_workflow>@<drift_ref> only."
+  type        = string
+  default     = ".github/workflows/drift.yml"
+
+  validation {
+    condition     = can(regex("^\\.github/workflows/[A-Za-z0-9._-]+\\.ya?ml$", var.drift_workflow))
+    error_message = "drift_workflow must be a workflow file, .github/workflows/<name>.yml."
+  }
+}
+
+variable "state_bucket" {
+  description = "The account's state bucket (bucket in <env>.s3.tfbackend): the drift role reads state_key in it. Required with drift_ref."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.state_bucket == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.state_bucket))
+    error_message = "state_bucket must be null or an S3 bucket name."
+  }
+}
+
+variable "state_key" {
+  description = "The state object's key (key in <env>.s3.tfbackend): the only object the drift role reads. Required with drift_ref."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.state_key == null || can(regex("^[^*?]+$", var.state_key))
+    error_message = "state_key must be null or one object key, without wildcards."
+  }
+}
+
+variable "state_lock_table" {
+  description = "The lock table (dynamodb_table in <env>.s3.tfbackend): the drift role reads the state's digest there, never a lock. Required with drift_ref."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.state_lock_table == null || can(regex("^[A-Za-z0-9_.-]{3,255}$", var.state_lock_table))
+    error_message = "state_lock_table must be null or a DynamoDB table name."
+  }
+}
+
 variable "ecr_repository_arn" {
   description = "ARN of the account's ECR repository: the deploy role pushes to it, the reader role pulls from it."
   type        = string

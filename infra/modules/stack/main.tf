@@ -77,6 +77,10 @@ module "github_oidc" {
   oidc_provider_arn         = var.oidc_provider_arn
   deploy_ref                = var.deploy_ref
   ecr_reader_ref            = var.ecr_reader_ref
+  drift_ref                 = var.drift_ref
+  state_bucket              = var.state_bucket
+  state_key                 = var.state_key
+  state_lock_table          = var.state_lock_table
   ecr_repository_arn        = module.ecr.repository_arn
   signing_key_arn           = module.signing.key_arn
   signatures_repository_arn = module.signing.signatures_repository_arn

@@ -63,6 +63,11 @@ output "ecr_reader_role_arn" {
   value       = module.github_oidc.ecr_reader_role_arn
 }
 
+output "drift_role_arn" {
+  description = "Read-only role drift.yml assumes on the default branch; null without drift_ref."
+  value       = module.github_oidc.drift_role_arn
+}
+
 output "nlb_dns_name" {
   description = "Internal DNS name of the NLB (reachable only inside the VPC)."
   value       = module.nlb.dns_name

@@ -127,3 +127,27 @@ variable "ecr_reader_ref" {
   type        = string
   default     = null
 }
+
+variable "drift_ref" {
+  description = "The default branch (refs/heads/main), whose drift workflow (.github/workflows/drift.yml, scheduled or dispatched) may assume the read-only drift role; null creates none."
+  type        = string
+  default     = null
+}
+
+variable "state_bucket" {
+  description = "This account's state bucket (bucket in <env>.s3.tfbackend), read by the drift role; required with drift_ref."
+  type        = string
+  default     = null
+}
+
+variable "state_key" {
+  description = "The live tree's state object (key in <env>.s3.tfbackend), the one object the drift role reads; required with drift_ref."
+  type        = string
+  default     = null
+}
+
+variable "state_lock_table" {
+  description = "The lock table (dynamodb_table in <env>.s3.tfbackend), whose state digest the drift role reads; required with drift_ref."
+  type        = string
+  default     = null
+}

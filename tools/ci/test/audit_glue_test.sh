@@ -10,7 +10,9 @@
 # - no origin/dev in the checkout: OK, the rollback judged from the tags;
 # - a prod task running another digest than the tag's: FAIL (drift is not
 #   excused by a rollback);
-# - a tag that does not exist: FAIL (ERROR row); bad usage: exit 2.
+# - a tag that does not exist: FAIL (ERROR row); bad usage: exit 2;
+# - drift.yml's audits: --release-tag latest is the highest v* tag, and
+#   --record-rev REV compares with REV's record instead of the checkout's.
 
 # The stubs' bodies are shell code for the stubs, not for this script:
 # shellcheck disable=SC2016
@@ -99,6 +101,18 @@ expect_output "(from record)" "the expected digest is the record's"
 check "it names no tag" test "${OUT}" = "${OUT/from tag/}"
 expect 2 "--release-tag in a dev audit" "${CI}/audit.sh" --account dev --repo prod.example/api \
   --cluster c --service s --profile p --release-tag v1.0.0
+
+# drift.yml: prod against the last release (the highest v* tag), dev against
+# what origin/dev records.
+expect 0 "--release-tag latest: prod against the highest v* tag (v1.1.1, the rollback)" prod_audit --release-tag latest
+expect_output "prod runs ${v1} from tag v1.1.1" "the audit names that tag"
+RUNNING="${v2}" expect 1 "--release-tag latest: a prod task on another image fails" prod_audit --release-tag latest
+dev_audit() { "${CI}/audit.sh" --account dev --repo prod.example/api --cluster api-dev --service api --profile dev "$@"; }
+RUNNING="${v2}" expect 0 "--record-rev origin/dev: dev against what origin/dev records" dev_audit --record-rev origin/dev
+expect_output "expected ${v2} (from record)" "the expected digest is origin/dev's record"
+RUNNING="${v2}" expect 1 "--record-rev v1.0.0: the same tasks differ from that revision's record" dev_audit --record-rev v1.0.0
+expect 1 "--record-rev of a revision that does not exist fails" dev_audit --record-rev no-such-rev
+expect_output "--record-rev no-such-rev" "naming the revision"
 
 # A checkout without origin/dev (a shallow CI checkout of the tag): the
 # rollback is judged from the earlier release tag on the same commit.

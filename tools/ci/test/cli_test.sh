@@ -12,9 +12,13 @@ fi
 source "${CI}/test/lib.sh"
 
 for script in assume-role audit check-built-digest current-taskdef ecr-login \
-  guard-digest guard-reachable install-release-tools record-digest; do
+  guard-digest guard-reachable install-release-tools record-digest drift-plans; do
   expect 0 "${script} --help" "${CI}/${script}.sh" --help
   expect_output "Usage: ${script}.sh" "${script} --help prints its usage"
   expect 2 "${script} --bogus" "${CI}/${script}.sh" --bogus
 done
+# tools/ci/drift: exit 2 means drift, so bad usage is 1 (never drift).
+expect 0 "drift --help" "${CI}/drift" --help
+expect_output "Usage: tools/ci/drift report" "drift --help prints its usage"
+expect 1 "drift --bogus" "${CI}/drift" --bogus
 finish

@@ -80,6 +80,7 @@ def describe(args):
         "task_definition_family": outputs["task_definition_family"],
         "deploy_role_arn": outputs["deploy_role_arn"],
         "ecr_reader_role_arn": outputs.get("ecr_reader_role_arn"),
+        "drift_role_arn": outputs.get("drift_role_arn"),
     }
     with open(args.out, "w") as out:
         json.dump(description, out, indent=2)

@@ -89,6 +89,44 @@ class Trust(unittest.TestCase):
         self.assertFalse(account.trust_admits(policy, [PROVIDER], claims()))
 
 
+class DriftTrust(unittest.TestCase):
+    """The drift role's trust (modules/github_oidc): the default branch's sub and
+    drift.yml's job_workflow_ref, on the claims the issuer mints for a run."""
+
+    MAIN_SUB = "repo:example-org@900000000/civet-api@900000001:ref:refs/heads/main"
+    DRIFT_REF = "example-org/civet-api/.github/workflows/drift.yml@refs/heads/main"
+
+    def policy(self):
+        return {"Statement": [{
+            "Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity", "Principal": {"Federated": PROVIDER},
+            "Condition": {"StringEquals": {HOST + ":aud": "sts.amazonaws.com", HOST + ":sub": self.MAIN_SUB,
+                                           HOST + ":job_workflow_ref": self.DRIFT_REF}}}]}
+
+    def minted(self, ref, workflow, event):
+        """The claims oidc_issuer.py mints for a job of WORKFLOW at REF started by EVENT."""
+        job = {"ref": ref, "sha": "0" * 40, "repository": "example-org/civet-api", "repository_id": "900000001",
+               "repository_owner_id": "900000000", "workflow_ref": "example-org/civet-api/%s@%s" % (workflow, ref),
+               "job_workflow_ref": "example-org/civet-api/%s@%s" % (workflow, ref), "event_name": event,
+               "run_id": "1"}
+        return issuer.claims_for(job, "sts.amazonaws.com", int(time.time()))
+
+    def test_drift_yml_on_the_default_branch_is_admitted_scheduled_or_dispatched(self):
+        for event in ("schedule", "workflow_dispatch"):
+            minted = self.minted("refs/heads/main", ".github/workflows/drift.yml", event)
+            self.assertEqual((minted["sub"], minted["event_name"]), (self.MAIN_SUB, event))
+            self.assertTrue(account.trust_admits(self.policy(), [PROVIDER], minted), event)
+
+    def test_another_workflow_on_the_default_branch_or_drift_yml_elsewhere_is_refused(self):
+        same_sub = self.minted("refs/heads/main", ".github/workflows/deploy-dev.yml", "push")
+        self.assertEqual(same_sub["sub"], self.MAIN_SUB)  # only job_workflow_ref tells them apart
+        self.assertFalse(account.trust_admits(self.policy(), [PROVIDER], same_sub))
+        self.assertFalse(account.trust_admits(self.policy(), [PROVIDER],
+                                              self.minted("refs/heads/dev", ".github/workflows/drift.yml", "schedule")))
+        without = dict(self.minted("refs/heads/main", ".github/workflows/drift.yml", "schedule"))
+        del without["job_workflow_ref"]
+        self.assertFalse(account.trust_admits(self.policy(), [PROVIDER], without))
+
+
 class Tokens(unittest.TestCase):
     @classmethod
     def setUpClass(cls):

@@ -5,7 +5,9 @@ role credentials only when the token verifies against this issuer's JWKS and
 the role's trust policy admits its claims, so the tokens carry what GitHub
 sends: `iss` https://token.actions.githubusercontent.com, `aud` (the audience
 asked for: sts.amazonaws.com), `sub` for the branch or tag, `ref`, `sha`,
-`repository`, `repository_owner`, their ids, `job_workflow_ref`, ...
+`repository`, `repository_owner`, their ids, `job_workflow_ref`, `event_name`
+(push, or schedule / workflow_dispatch for drift.yml, whose `sub` is the
+branch's all the same), ...
 
   serve --port P --state-dir D
       Serves /.well-known/openid-configuration, /.well-known/jwks and, like
@@ -184,6 +186,8 @@ def cmd_serve(args):
 def cmd_job(args):
     if not args.ref.startswith(("refs/heads/", "refs/tags/")):
         raise SystemExit("oidc_issuer: --ref must be refs/heads/NAME or refs/tags/NAME")
+    if args.event_name != "push" and not args.ref.startswith("refs/heads/"):
+        raise SystemExit("oidc_issuer: a %s run is for a branch (the default branch)" % args.event_name)
     if "/" not in args.repository:
         raise SystemExit("oidc_issuer: --repository must be OWNER/REPO")
     os.makedirs(os.path.join(args.state_dir, "jobs"), exist_ok=True)
@@ -194,7 +198,7 @@ def cmd_job(args):
         "repository_id": args.repository_id, "repository_owner_id": args.owner_id,
         "legacy_sub": args.legacy_sub, "workflow_ref": workflow,
         "job_workflow_ref": "%s/%s@%s" % (args.repository, args.job_workflow or args.workflow, args.ref),
-        "event_name": "push", "run_id": str(int(time.time())),
+        "event_name": args.event_name, "run_id": str(int(time.time())),
         "request_token": secrets.token_hex(16),
     }
     with open(job_path(args.state_dir, job_id), "w") as out:
@@ -220,6 +224,8 @@ def main(argv):
     job.add_argument("--owner-id", default="900000000", help="GitHub's id of the owner")
     job.add_argument("--workflow", default=".github/workflows/deploy-dev.yml")
     job.add_argument("--job-workflow", default="", help="the reusable workflow, if any")
+    job.add_argument("--event-name", default="push", choices=["push", "schedule", "workflow_dispatch"],
+                     help="the event that started the run (GitHub's event_name claim)")
     job.add_argument("--legacy-sub", action="store_true",
                      help="sub without ids, as repositories created before 2026-07-15 send")
     job.set_defaults(run=cmd_job)

@@ -15,6 +15,12 @@
       state the apply left in the account (a refactor's `moved` blocks meet
       the deployment they are for). Prints tofu's plan; fails on any create,
       destroy or replace, or an update plan_allowlist.txt does not explain.
+  terraform_account.py refresh --env dev --account-id ID ... --app-version SHA
+      After apply, in the same SCRATCH: `apply -refresh-only`, what an
+      operator does once after an apply that created security group rules
+      (the groups were read before their rules existed, so their ingress and
+      egress in the state are empty until a refresh is recorded): the state
+      then holds what the account reads back. tools/dev drift starts with it.
   terraform_account.py plan-elsewhere --env prod --account-id ID ...
       Plans the tree with another account's credentials (local state) and
       prints tofu's answer; the caller expects "account ID not allowed".
@@ -188,6 +194,15 @@ class Account:
                          "\n      log: %s" % os.path.join(self.scratch, "logs", log_name + ".log"))
         return code
 
+    def refresh(self):
+        """apply -refresh-only in the scratch copy an apply left."""
+        live = self.tree()
+        if not os.path.isdir(os.path.join(live, ".terraform")):
+            raise Failed("no applied tree in %s: apply first" % live)
+        variables = ["-var", "account_id=" + self.account_id, "-var", "app_version=" + self.app_version]
+        self.tofu(live, "refresh", "apply", "-refresh-only", "-auto-approve", "-no-color", *variables)
+        self.say("state refreshed (apply -refresh-only): %d resources" % self.count_resources(live))
+
     def replan(self, infra):
         """INFRA's live tree planned against the state an earlier apply left in the account."""
         self.copy_infra(infra)  # a new copy: the state is in the account's bucket, not here
@@ -275,7 +290,7 @@ def unexplained_changes(plan, allowed):
 
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=["apply", "replan", "plan-elsewhere"])
+    parser.add_argument("command", choices=["apply", "replan", "refresh", "plan-elsewhere"])
     parser.add_argument("--env", required=True, choices=["dev", "prod"])
     parser.add_argument("--account-id", required=True)
     parser.add_argument("--endpoint", required=True, help="the emulated account's URL")
@@ -287,11 +302,13 @@ def main(argv):
     args = parser.parse_args(argv)
     account = Account(args)
     try:
-        if args.command in ("apply", "replan"):
+        if args.command in ("apply", "replan", "refresh"):
             if not args.app_version:
                 parser.error("%s needs --app-version" % args.command)
             if args.command == "apply":
                 account.apply(args.infra)
+            elif args.command == "refresh":
+                account.refresh()
             else:
                 account.replan(args.infra)
         else:

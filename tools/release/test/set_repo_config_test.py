@@ -31,6 +31,7 @@ DEV = {
     "api_invoke_url": "https://abc123.execute-api.eu-central-1.amazonaws.com/dev/",
     "api_key_id": "k1",
     "deploy_role_arn": "arn:aws:iam::111111111111:role/civet-api-dev-deploy",
+    "drift_role_arn": "arn:aws:iam::111111111111:role/civet-api-dev-github-drift",
     "ecr_reader_role_arn": "arn:aws:iam::111111111111:role/civet-api-dev-ecr-reader",
     "ecr_repository_url": "111111111111.dkr.ecr.eu-central-1.amazonaws.com/civet-api-dev",
     "ecs_cluster_name": "cluster-dev-7f3a",
@@ -41,6 +42,7 @@ DEV = {
 PROD = {
     "api_invoke_url": "https://def456.execute-api.us-east-2.amazonaws.com/prod",
     "deploy_role_arn": "arn:aws:iam::222222222222:role/civet-api-prod-deploy",
+    "drift_role_arn": "arn:aws:iam::222222222222:role/civet-api-prod-github-drift",
     "ecr_reader_role_arn": None,
     "ecr_repository_url": "222222222222.dkr.ecr.us-east-2.amazonaws.com/civet-api-prod",
     "ecs_cluster_name": "cluster-prod-2d4e",
@@ -49,6 +51,7 @@ PROD = {
     "signing_key_uri": "awskms:///arn:aws:kms:us-east-2:222222222222:alias/civet-api-prod/signing",
 }
 SECRET_VALUES = [DEV["deploy_role_arn"], DEV["ecr_reader_role_arn"], PROD["deploy_role_arn"],
+                 DEV["drift_role_arn"], PROD["drift_role_arn"],
                  DEV["ecr_repository_url"], PROD["ecr_repository_url"], DEV["ecs_cluster_name"], DEV["ecs_service_name"], PROD["ecs_cluster_name"],
                  PROD["ecs_service_name"], PROD["api_invoke_url"], "the-dev-api-key"]
 

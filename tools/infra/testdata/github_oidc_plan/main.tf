@@ -36,6 +36,12 @@ variable "oidc_provider_arn" {
   default     = null
 }
 
+variable "state_bucket" {
+  description = "Passed to the module (the drift role's state bucket); empty passes null."
+  type        = string
+  default     = "civet-api-dev-tfstate"
+}
+
 module "github_oidc" {
   source = "../infra/modules/github_oidc"
 
@@ -48,6 +54,10 @@ module "github_oidc" {
   create_oidc_provider   = var.create_oidc_provider
   oidc_provider_arn      = var.oidc_provider_arn
   deploy_ref             = "refs/heads/main"
+  drift_ref              = "refs/heads/main"
+  state_bucket           = var.state_bucket == "" ? null : var.state_bucket
+  state_key              = "live/dev/terraform.tfstate"
+  state_lock_table       = "civet-api-dev-tflock"
   ecr_repository_arn     = "arn:aws:ecr:eu-west-1:111111111111:repository/civet-api-dev"
   ecs_cluster_arn        = "arn:aws:ecs:eu-west-1:111111111111:cluster/civet-api-dev"
   ecs_service_arn        = "arn:aws:ecs:eu-west-1:111111111111:service/civet-api-dev/api"
