@@ -19,7 +19,9 @@ they are not exploitable; neither knows this repository's rules, which are
     trusted refs (never a pull request); every job that builds restores the
     tool builds and Bazel's caches first and checks them against their seal;
     every job that installs the release tools restores cosign first; keys
-    hash the pins they depend on;
+    hash the pins they depend on; every restore or save of one cache (by
+    the start of its key) lists the same paths, since GitHub's cache version
+    hashes them and a different list never restores what another job saved;
   - deploy-dev's gate is `tools/dev test --gate`: it never reruns the whole
     suite (the rehearsal, the pipeline), which ci.yml runs on the same push.
   - every `container:` image is pinned by digest to a dated tag
@@ -401,6 +403,40 @@ def rule_caches_restored_and_checked(wfs):
     return problems
 
 
+def cache_prefix(step):
+    """The start of a cache step's key up to its first '-' ('tools', 'bazel'),
+    or its own step id's primary key for a save of what it restored."""
+    key = str((step.get("with") or {}).get("key", ""))
+    return key.split("-", 1)[0] if "-" in key and not key.startswith("${{") else None
+
+
+def rule_cache_paths_agree(wfs):
+    problems = []
+    seen = {}
+    for wf in wfs:
+        for name, job in jobs(wf["doc"]):
+            restored = {}
+            for step in steps(job):
+                if not (uses(step).startswith(CACHE_RESTORE) or uses(step).startswith(CACHE_SAVE)):
+                    continue
+                path = str((step.get("with") or {}).get("path", "")).strip()
+                prefix = cache_prefix(step)
+                if prefix is None:
+                    key = str((step.get("with") or {}).get("key", ""))
+                    prefix = next((p for sid, p in restored.items() if "steps.%s." % sid in key), None)
+                elif step.get("id"):
+                    restored[step["id"]] = prefix
+                if prefix is None:
+                    continue
+                where = "%s job %s" % (wf["name"], name)
+                first = seen.setdefault(prefix, (where, path))
+                if first[1] != path:
+                    problems.append("%s: the %s- cache lists paths %r, but %s lists %r: GitHub's cache version "
+                                    "hashes the paths, so one never restores what the other saved"
+                                    % (where, prefix, path, first[0], first[1]))
+    return problems
+
+
 def rule_deploy_dev_gate(wfs):
     wf = next((w for w in wfs if w["name"] == "deploy-dev.yml"), None)
     if wf is None:
@@ -524,7 +560,7 @@ RULES = [
     rule_no_environment, rule_uses_pinned, rule_permissions, rule_no_build_in_release,
     rule_concurrency, rule_one_reusable, rule_triggers, rule_secrets,
     rule_checkout_no_credentials, rule_release_guards_first, rule_containers_pinned,
-    rule_tools_before_use, rule_drift,
+    rule_tools_before_use, rule_drift, rule_cache_paths_agree,
 ]
 
 
@@ -585,6 +621,9 @@ class RealWorkflows(unittest.TestCase):
 
     def test_builds_restore_and_check_their_caches(self):
         self.check(rule_caches_restored_and_checked)
+
+    def test_each_cache_lists_the_same_paths_everywhere(self):
+        self.check(rule_cache_paths_agree)
 
     def test_deploy_dev_gate_is_not_the_whole_suite(self):
         self.check(rule_deploy_dev_gate)
@@ -683,7 +722,7 @@ jobs:
       - if: github.event_name == 'push'
         uses: actions/cache/save@5a3ec84eff668545956fd18022155c47e93e2684 # v4.2.3
         with:
-          path: ~/.cache/bazel-ci
+          path: ~/.cache/bazel-ci/disk
           key: ${{ steps.bazel-cache.outputs.cache-primary-key }}
   release-tools:
     runs-on: ubuntu-24.04
@@ -794,6 +833,9 @@ class RulesCatchBreakage(unittest.TestCase):
         self.found(rule_caches_restored_and_checked, "job release-tools runs 'tools/ci/install-release-tools.sh' "
                                                       "with no cosign- cache restored")
         self.found(rule_caches_restored_and_checked, "deploy-dev.yml: job test runs 'tools/dev test' with no tools-")
+
+    def test_cache_paths_agree(self):
+        self.found(rule_cache_paths_agree, "ci.yml job test: the bazel- cache lists paths '~/.cache/bazel-ci/disk'")
 
     def test_deploy_dev_gate(self):
         self.found(rule_deploy_dev_gate, "deploy-dev.yml reruns the whole suite")

@@ -2,9 +2,12 @@
 tools/dev pipeline: what GitHub's cache service does for actions/cache v4,
 on a directory.
 
-- One entry per key and ref: REHEARSAL_CACHE/<sha256 of ref and key>/
-  holding the archive (a tar of the paths), its sha256, the key, the ref
-  that saved it ($GITHUB_REF) and the creation time. An entry is written
+- One entry per key, version and ref: REHEARSAL_CACHE/<sha256 of ref, key
+  and version>/ holding the archive (a tar of the paths), its sha256, the
+  key, the version, the ref that saved it ($GITHUB_REF) and the creation
+  time. The version, as GitHub's, hashes the `path` lines as written: a
+  restore listing other paths than the save never finds its entry, even by
+  the same key. An entry is written
   once; saving a key that exists is a warning, not an error, as GitHub's
   "Unable to reserve cache ... another job may be creating this cache".
 - Scope, as GitHub's: a run sees the entries its own ref saved, then the
@@ -100,33 +103,40 @@ def visible_refs():
     return [own] if default in ("", own) else [own, default]
 
 
-def entry_dir(store, key, ref):
-    return os.path.join(store, hashlib.sha256(("%s\0%s" % (ref, key)).encode()).hexdigest())
+def cache_version(path_text):
+    """What GitHub's cache service calls the version: a hash of the path
+    patterns as the workflow writes them (and the compression, which is
+    always tar here), so entries are found only by the same path list."""
+    return hashlib.sha256("|".join(lines(path_text) + ["tar"]).encode()).hexdigest()
 
 
-def entries(store, ref):
-    """Every complete entry ref saved: (created, key, dir)."""
+def entry_dir(store, key, ref, version):
+    return os.path.join(store, hashlib.sha256(("%s\0%s\0%s" % (ref, key, version)).encode()).hexdigest())
+
+
+def entries(store, ref, version):
+    """Every complete entry ref saved with version: (created, key, dir)."""
     found = []
     for name in os.listdir(store) if os.path.isdir(store) else []:
         meta = os.path.join(store, name, "entry.json")
         if os.path.isfile(meta):
             with open(meta, encoding="utf-8") as f:
                 data = json.load(f)
-            if data.get("ref", "") == ref:
+            if data.get("ref", "") == ref and data.get("version") == version:
                 found.append((data["created"], data["key"], os.path.join(store, name)))
     return found
 
 
-def match(store, key, restore_keys):
+def match(store, key, restore_keys, version):
     """(matched key, dir, exact) or None, as GitHub picks a cache."""
     refs = visible_refs()
     for ref in refs:
-        exact = entry_dir(store, key, ref)
+        exact = entry_dir(store, key, ref, version)
         if os.path.isfile(os.path.join(exact, "entry.json")):
             return key, exact, True
     for prefix in restore_keys:
         for ref in refs:
-            for _, candidate, where in sorted(entries(store, ref), reverse=True):
+            for _, candidate, where in sorted(entries(store, ref, version), reverse=True):
                 if candidate.startswith(prefix):
                     return candidate, where, False
     return None
@@ -155,12 +165,12 @@ def output(**values):
                 f.write(f"{name}={value}\n")
 
 
-def restore(store, key, restore_keys, paths):
+def restore(store, key, restore_keys, paths, version):
     if not store:
         print(f"cache stand-in: off (REHEARSAL_CACHE unset); {key}: miss")
         output(**{"cache-hit": "false", "cache-primary-key": key, "cache-matched-key": ""})
         return 0
-    found = match(store, key, restore_keys)
+    found = match(store, key, restore_keys, version)
     if found and not intact(found[1]):
         print(f"::warning::cache stand-in: the entry for {found[0]} does not match its sha256; not restored")
         found = None
@@ -177,7 +187,7 @@ def restore(store, key, restore_keys, paths):
     return 0
 
 
-def save(store, key, paths):
+def save(store, key, paths, version):
     include, exclude = paths
     if not store:
         print(f"cache stand-in: off (REHEARSAL_CACHE unset); {key}: not saved")
@@ -187,7 +197,7 @@ def save(store, key, paths):
         print("::warning::Path Validation Error: Path(s) specified in the action for caching do(es) not exist, "
               "hence no cache is being saved.")
         return 0
-    where = entry_dir(store, key, current_ref())
+    where = entry_dir(store, key, current_ref(), version)
     if os.path.exists(where):
         print(f"::warning::Failed to save: Unable to reserve cache with key {key}, another job may be creating this cache.")
         return 0
@@ -198,7 +208,7 @@ def save(store, key, paths):
     for path in exclude:
         command.append("--exclude=" + path.lstrip("/"))
     subprocess.run(command + [p.lstrip("/") for p in present], check=True)
-    meta = {"key": key, "ref": current_ref(), "created": time.time(), "sha256": sha256_file(archive),
+    meta = {"key": key, "version": version, "ref": current_ref(), "created": time.time(), "sha256": sha256_file(archive),
             "paths": present}
     with open(os.path.join(work, "entry.json"), "w", encoding="utf-8") as f:
         json.dump(meta, f)
@@ -225,8 +235,8 @@ def main(argv):
         print("::error::cache stand-in: no path given")
         return 1
     if args.command == "restore":
-        return restore(store, args.key, lines(args.restore_keys), paths)
-    return save(store, args.key, paths)
+        return restore(store, args.key, lines(args.restore_keys), paths, cache_version(args.path))
+    return save(store, args.key, paths, cache_version(args.path))
 
 
 if __name__ == "__main__":

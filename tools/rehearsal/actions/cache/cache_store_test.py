@@ -3,7 +3,8 @@ GitHub's cache does: an exact key is a hit; restore keys are prefixes tried
 in order, newest entry first, and are not a hit; an entry is written once;
 a damaged archive is never extracted; `!` paths stay out; with the store
 off nothing is saved or restored; a run sees only its own ref's entries and
-the default branch's (a tag never restores what dev saved).
+the default branch's (a tag never restores what dev saved); an entry is
+found only by the path list it was saved with (GitHub's cache version).
 
 Usage: cache_store_test.py   (run by //tools/rehearsal:cache_store_test)
 """
@@ -116,6 +117,19 @@ class StoreTest(unittest.TestCase):
         self.assertEqual(out["cache-matched-key"], "tools-Linux-new")
         self.assertEqual(self.read("tools/bin"), "v2")
 
+    def test_another_path_list_never_finds_the_entry(self):
+        # GitHub's cache version hashes the path lines: a workflow that
+        # lists one more exclusion than the one that saved misses, by the
+        # exact key and by every restore key.
+        self.save("tools-Linux-abc")
+        self.wipe()
+        out = self.run_store("restore", "--key", "tools-Linux-abc", "--restore-keys", "tools-Linux-",
+                             "--path", self.PATHS + "\n!~/tools/other")
+        self.assertEqual(out["cache-hit"], "false")
+        self.assertEqual(out["cache-matched-key"], "")
+        self.assertFalse(os.path.exists(os.path.join(self.home, "tools")))
+        self.assertEqual(self.restore("tools-Linux-abc")["cache-hit"], "true")
+
     def test_a_miss_says_so_and_restores_nothing(self):
         self.save("tools-Linux-abc")
         self.wipe()
@@ -133,7 +147,7 @@ class StoreTest(unittest.TestCase):
 
     def test_a_damaged_archive_is_a_miss_never_extracted(self):
         self.save("k")
-        archive = os.path.join(cache_store.entry_dir(self.store, "k", "refs/heads/dev"), "archive.tar")
+        archive = os.path.join(cache_store.entry_dir(self.store, "k", "refs/heads/dev", cache_store.cache_version(self.PATHS)), "archive.tar")
         with open(archive, "r+b") as f:
             f.truncate(os.path.getsize(archive) // 2)
         self.wipe()
@@ -151,7 +165,7 @@ class StoreTest(unittest.TestCase):
     def test_nothing_to_save_is_a_warning_not_an_entry(self):
         self.wipe()
         self.save("k")
-        self.assertEqual(cache_store.entries(self.store, "refs/heads/dev"), [])
+        self.assertEqual(cache_store.entries(self.store, "refs/heads/dev", cache_store.cache_version(self.PATHS)), [])
 
     def test_a_tag_sees_the_default_branchs_entries_never_devs(self):
         self.save("tools-Linux-dev")
