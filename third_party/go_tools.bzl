@@ -22,6 +22,19 @@ go_tools(name = "gotools", tools = ["actionlint"])
 then `data = ["@gotools//:actionlint"]` and `$(rootpath @gotools//:actionlint)`.
 """
 
+def _pin_lines(rctx):
+    """The pins, as comment lines: a wrapper's text is its tests' input, so
+    a new pin re-runs the tests that use the tool instead of serving results
+    cached with the old one. The checkout's path is kept out of it (a cached
+    test result must not depend on where the repository is cloned)."""
+    out = []
+    for pin in rctx.attr.pins:
+        for line in rctx.read(rctx.path(pin)).splitlines():
+            line = line.strip()
+            if line and not line.startswith("#"):
+                out.append("# pin: " + line + "\n")
+    return "".join(out)
+
 def _bin_dir(rctx):
     env = rctx.os.environ
     cache = env.get("XDG_CACHE_HOME") or env.get("HOME", "") + "/.cache"
@@ -29,7 +42,7 @@ def _bin_dir(rctx):
 
 def _go_tools_impl(rctx):
     bin_dir = _bin_dir(rctx)
-    root = rctx.path(Label("//:WORKSPACE")).dirname
+    pins = _pin_lines(rctx)
     build = ['package(default_visibility = ["//visibility:public"])', ""]
     for tool in rctx.attr.tools:
         # A wrapper, not a symlink: the binary is looked up when run, so a
@@ -38,11 +51,11 @@ def _go_tools_impl(rctx):
         rctx.file(tool, """#!/bin/sh
 tool='%s/%s'
 if [ ! -x "$tool" ]; then
-  echo "$tool not found: run tools/bootstrap in %s (it installs tools/deps/go-tools.txt)" >&2
+  echo "$tool not found: run tools/bootstrap in this repository (it installs tools/deps/go-tools.txt)" >&2
   exit 127
 fi
 exec "$tool" "$@"
-""" % (bin_dir, tool, root), executable = True)
+%s""" % (bin_dir, tool, pins), executable = True)
         build.append('exports_files(["%s"])' % tool)
     rctx.file("WORKSPACE", 'workspace(name = "%s")\n' % rctx.name)
     rctx.file("BUILD.bazel", "\n".join(build) + "\n")
@@ -54,6 +67,11 @@ go_tools = repository_rule(
         "tools": attr.string_list(
             mandatory = True,
             doc = "Binaries of the bootstrap Go bin directory to expose (`actionlint`, …).",
+        ),
+        "pins": attr.label_list(
+            allow_files = True,
+            default = ["//tools/deps:go-tools.txt"],
+            doc = "The pin file the binaries are installed from; embedded in each wrapper, so a change re-runs the tests that use it.",
         ),
     },
     environ = ["XDG_CACHE_HOME", "HOME"],

@@ -25,6 +25,19 @@ python_tools(name = "pytools", tools = ["python", "checkov"])
 then `data = ["@pytools//:checkov"]` and `$(rootpath @pytools//:checkov)`.
 """
 
+def _pin_lines(rctx):
+    """The pins, as comment lines: a wrapper's text is its tests' input, so
+    a new pin re-runs the tests that use the tool instead of serving results
+    cached with the old one. The checkout's path is kept out of it (a cached
+    test result must not depend on where the repository is cloned)."""
+    out = []
+    for pin in rctx.attr.pins:
+        for line in rctx.read(rctx.path(pin)).splitlines():
+            line = line.strip()
+            if line and not line.startswith("#"):
+                out.append("# pin: " + line + "\n")
+    return "".join(out)
+
 def _venv(rctx):
     env = rctx.os.environ
     cache = env.get("XDG_CACHE_HOME") or env.get("HOME", "") + "/.cache"
@@ -32,7 +45,7 @@ def _venv(rctx):
 
 def _python_tools_impl(rctx):
     venv = _venv(rctx)
-    root = rctx.path(Label("//:WORKSPACE")).dirname
+    pins = _pin_lines(rctx)
     build = ['package(default_visibility = ["//visibility:public"])', ""]
     for tool in rctx.attr.tools:
         # A wrapper, not a symlink: runfiles resolve symlinks, and a
@@ -42,11 +55,11 @@ def _python_tools_impl(rctx):
         rctx.file(tool, """#!/bin/sh
 tool='%s/bin/%s'
 if [ ! -x "$tool" ]; then
-  echo "$tool not found: run tools/bootstrap in %s (it installs tools/deps/python-*.txt)" >&2
+  echo "$tool not found: run tools/bootstrap in this repository (it installs tools/deps/python-*.txt)" >&2
   exit 127
 fi
 exec "$tool" "$@"
-""" % (venv, tool, root), executable = True)
+%s""" % (venv, tool, pins), executable = True)
         build.append('exports_files(["%s"])' % tool)
     rctx.file("WORKSPACE", 'workspace(name = "%s")\n' % rctx.name)
     rctx.file("BUILD.bazel", "\n".join(build) + "\n")
@@ -58,6 +71,11 @@ python_tools = repository_rule(
         "tools": attr.string_list(
             mandatory = True,
             doc = "Executables of the virtualenv's bin/ to expose (`python`, `checkov`, …).",
+        ),
+        "pins": attr.label_list(
+            allow_files = True,
+            default = ["//tools/deps:python-ci.txt", "//tools/deps:python-infra.txt", "//tools/deps:python-release.txt", "//tools/deps:python-schemathesis.txt"],
+            doc = "The requirement files the virtualenv is built from; embedded in each wrapper, so a change re-runs the tests that use it.",
         ),
     },
     environ = ["XDG_CACHE_HOME", "HOME"],
