@@ -22,8 +22,7 @@ LOG="${T}/calls.log"
 export LOG
 
 stub curl 'echo "curl $*" >>"$LOG"; [[ $* == *"audience=sts.amazonaws.com"* ]] || exit 22; echo "{\"value\":\"the-oidc-token\"}"'
-# aws stub: records each call; answers sts, ecr and ecs; `configure set` writes
-# "profile key value" lines to $AWS_SHARED_CREDENTIALS_FILE.
+# aws stub: records each call; answers sts, ecr and ecs.
 stub aws '
 echo "aws $*" >>"$LOG"
 args=" $* "
@@ -32,9 +31,6 @@ case "${args}" in
     [[ ${args} == *" --web-identity-token the-oidc-token "* ]] || { echo "AccessDenied" >&2; exit 254; }
     [[ ${args} == *":role/denied "* ]] && { echo "AccessDenied" >&2; exit 254; }
     printf "AKIAEXAMPLE\tsecret-key\tsession-token\n" ;;
-  *" configure set "*)
-    shift 2 # configure set --profile P KEY VALUE
-    echo "$2 $3 $4" >>"$AWS_SHARED_CREDENTIALS_FILE" ;;
   *" ecr get-login-password "*) echo the-password ;;
   *" ecs describe-services "*) echo "arn:aws:ecs:eu-west-1:111111111111:task-definition/api:7" ;;
   *" ecs describe-task-definition "*) echo "{\"family\": \"api\", \"taskDefinitionArn\": \"arn:aws:ecs:eu-west-1:111111111111:task-definition/api:9\"}" ;;
@@ -50,8 +46,12 @@ export ACTIONS_ID_TOKEN_REQUEST_URL="https://token.invalid/?x=1" ACTIONS_ID_TOKE
 
 expect 0 "assume-role writes the profile" "${CI}/assume-role.sh" --role-arn "${role}" --profile dev --region eu-west-1
 creds="${RUNNER_TEMP}/aws/credentials"
-check "session token in profile dev" grep -qx "dev aws_session_token session-token" "${creds}"
-check "region in profile dev" grep -qx "dev region eu-west-1" "${creds}"
+ini() { # ini FILE SECTION KEY: the value, as awscli's INI reader sees it
+  python3 -c 'import configparser, sys; p = configparser.RawConfigParser(); p.read(sys.argv[1]); print(p.get(sys.argv[2], sys.argv[3]))' "$@"
+}
+check "session token in profile dev" test "$(ini "${creds}" dev aws_session_token)" = session-token
+check "region in profile dev" test "$(ini "${RUNNER_TEMP}/aws/config" "profile dev" region)" = eu-west-1
+check "credentials readable by their owner only" test "$(stat -c %a "${creds}")" = 600
 expect_output "::add-mask::secret-key" "the secret key is masked"
 expect_output "::add-mask::session-token" "the session token is masked"
 check "credentials file exported to later steps" grep -qx "AWS_SHARED_CREDENTIALS_FILE=${creds}" "${GITHUB_ENV}"
