@@ -7,9 +7,9 @@ on a directory.
   key, the version, the ref that saved it ($GITHUB_REF) and the creation
   time. The version, as GitHub's, hashes the `path` lines as written: a
   restore listing other paths than the save never finds its entry, even by
-  the same key. An entry is written
-  once; saving a key that exists is a warning, not an error, as GitHub's
-  "Unable to reserve cache ... another job may be creating this cache".
+  the same key. An entry is written once; saving a key that exists is a
+  warning, not an error, as GitHub's "Unable to reserve cache ... another
+  job may be creating this cache".
 - Scope, as GitHub's: a run sees the entries its own ref saved, then the
   default branch's (the event's repository.default_branch), no others. A
   tag's run never sees what dev saved.
