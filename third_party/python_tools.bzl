@@ -9,6 +9,8 @@ installs anything: a missing tool fails, when run, with the command that
 installs it.
 """
 
+load("//third_party:tool_wrappers.bzl", "write_tool_wrappers")
+
 _DOC = """Exposes executables of the bootstrap virtualenv as `@<name>//:<tool>`.
 
 The virtualenv is `${XDG_CACHE_HOME:-$HOME/.cache}/civet-api/venv` (a link
@@ -25,44 +27,13 @@ python_tools(name = "pytools", tools = ["python", "checkov"])
 then `data = ["@pytools//:checkov"]` and `$(rootpath @pytools//:checkov)`.
 """
 
-def _pin_lines(rctx):
-    """The pins, as comment lines: a wrapper's text is its tests' input, so
-    a new pin re-runs the tests that use the tool instead of serving results
-    cached with the old one. The checkout's path is kept out of it (a cached
-    test result must not depend on where the repository is cloned)."""
-    out = []
-    for pin in rctx.attr.pins:
-        for line in rctx.read(rctx.path(pin)).splitlines():
-            line = line.strip()
-            if line and not line.startswith("#"):
-                out.append("# pin: " + line + "\n")
-    return "".join(out)
-
 def _venv(rctx):
     env = rctx.os.environ
     cache = env.get("XDG_CACHE_HOME") or env.get("HOME", "") + "/.cache"
     return cache + "/civet-api/venv"
 
 def _python_tools_impl(rctx):
-    venv = _venv(rctx)
-    pins = _pin_lines(rctx)
-    build = ['package(default_visibility = ["//visibility:public"])', ""]
-    for tool in rctx.attr.tools:
-        # A wrapper, not a symlink: runfiles resolve symlinks, and a
-        # virtualenv's scripts must run from the venv. It goes through the
-        # stable `venv` link, so new pins need no re-run of this rule; a
-        # tool that is not installed fails when run, saying how to fix it.
-        rctx.file(tool, """#!/bin/sh
-tool='%s/bin/%s'
-if [ ! -x "$tool" ]; then
-  echo "$tool not found: run tools/bootstrap in this repository (it installs tools/deps/python-*.txt)" >&2
-  exit 127
-fi
-exec "$tool" "$@"
-%s""" % (venv, tool, pins), executable = True)
-        build.append('exports_files(["%s"])' % tool)
-    rctx.file("WORKSPACE", 'workspace(name = "%s")\n' % rctx.name)
-    rctx.file("BUILD.bazel", "\n".join(build) + "\n")
+    write_tool_wrappers(rctx, _venv(rctx) + "/bin", "tools/deps/python-*.txt")
 
 python_tools = repository_rule(
     implementation = _python_tools_impl,

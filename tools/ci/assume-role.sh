@@ -7,6 +7,7 @@
 # read-only and prod in a release) live side by side as profiles of one
 # credentials file, so every later aws call names its account with --profile.
 set -euo pipefail
+# shellcheck disable=SC2034  # read by tools/lib/cli.sh (say, die, usage_error)
 PROG="assume-role"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=tools/ci/lib.sh

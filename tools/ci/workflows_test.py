@@ -404,8 +404,10 @@ def rule_caches_restored_and_checked(wfs):
 
 
 def cache_prefix(step):
-    """The start of a cache step's key up to its first '-' ('tools', 'bazel'),
-    or its own step id's primary key for a save of what it restored."""
+    """The start of a cache step's key up to its first '-' ('tools', 'bazel');
+    None for a key that is an expression (a save of what a restore step
+    computed, `steps.<id>.outputs.cache-primary-key`), which the caller
+    attributes to that restore."""
     key = str((step.get("with") or {}).get("key", ""))
     return key.split("-", 1)[0] if "-" in key and not key.startswith("${{") else None
 
