@@ -35,6 +35,10 @@ import os
 import re
 import sys
 
+# tools/release/audit.py's one good row status (the others are DIFFERS,
+# MISSING and ERROR, in capitals): compared exactly, as audit.py does.
+AUDIT_MATCH = "match"
+
 PROG = "drift"
 SERVICE = "module.stack.module.ecs_service.aws_ecs_service.this"
 # One resource instance: [module.NAME[KEY].]...TYPE.NAME[KEY]
@@ -164,11 +168,9 @@ def image_verdict(audit):
         return False, "no running task in the audit"
     if not signed:
         return False, "the audit verified no signature"
-    # audit.py's statuses: "match", "DIFFERS", "MISSING", "ERROR".
-    if audit.get("ok") and all(str(s.get("status")).lower() == "match" for s in tasks):
+    if audit.get("ok") and all(s.get("status") == AUDIT_MATCH for s in tasks):
         return True, "running %s = record, verified" % ", ".join(running)
-    bad = [s for s in sources if str(s.get("status")).lower() != "match"
-           or s.get("signature") not in (None, "verified")]
+    bad = [s for s in sources if s.get("status") != AUDIT_MATCH or s.get("signature") not in (None, "verified")]
     what = "; ".join("%s %s %s%s" % (s.get("source"), s.get("digest") or "-", s.get("status"),
                                       "" if s.get("signature") in (None, "verified") else ", " + s["signature"])
                      for s in bad)
